@@ -1,0 +1,85 @@
+"""The Python API: ``load``, ``analyze``, ``analyze_many``, ``analyze_frame``."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .component import parse_note_date, register_extensions
+from .result import Result
+
+MAX_NOTE_CHARS = 5_000_000
+
+
+def load(patterns_dir: str | None = None) -> Language:
+    """A blank English pipeline with the ``mri_indication`` component (no model download).
+
+    >>> nlp = load()
+    >>> nlp.pipe_names
+    ['mri_indication']
+    """
+    nlp = spacy.blank("en")
+    nlp.max_length = MAX_NOTE_CHARS
+    nlp.add_pipe("mri_indication", config={"patterns_dir": patterns_dir})
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _default_nlp() -> Language:
+    return load()
+
+
+def _validate_text(text: object) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("text must be str, not bytes: decode it first (for example text.decode('utf-8'))")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValueError(f"text has {len(text):,} characters; the limit is {MAX_NOTE_CHARS:,}")
+    return text
+
+
+def _make_doc(nlp: Language, text: object, note_date: object) -> Doc:
+    doc = nlp.make_doc(_validate_text(text))
+    date = parse_note_date(note_date)
+    doc._.note_date = date.isoformat() if date else None
+    return doc
+
+
+def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language | None = None) -> Result:
+    """Analyse one note.
+
+    Parameters
+    ----------
+    text:
+        The note text.
+    note_date:
+        The note's date (ISO string or ``date``), used for "since 2/14" durations.
+    nlp:
+        A pipeline from :func:`load`; the bundled one by default.
+
+    Examples
+    --------
+    >>> analyze("58M LBP x 8 wks, no saddle anesthesia").decision.indication
+    'not_indicated'
+    """
+    nlp = nlp or _default_nlp()
+    return Result.from_data(nlp(_make_doc(nlp, text, note_date))._.mri_result)
+
+
+def analyze_many(texts: Iterable[str], note_dates: Iterable[object] | None = None, *,
+                 nlp: Language | None = None, batch_size: int = 64, n_process: int = 1) -> Iterator[Result]:
+    """Analyse many notes through ``nlp.pipe``; yields one :class:`Result` per text, in order."""
+    nlp = nlp or _default_nlp()
+    texts = iter(texts)
+    dates: Iterator[object] = iter(note_dates) if note_dates is not None else iter(lambda: None, 0)
+    docs = (_make_doc(nlp, text, next(dates, None)) for text in texts)
+    for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
+        yield Result.from_data(doc._.mri_result)
+
+
+register_extensions()

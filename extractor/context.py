@@ -1,0 +1,106 @@
+"""Sentence-restricted ConText.
+
+medspaCy 1.3.1's ``ConText`` compares every modifier with every other one
+across the whole document. Here modifiers are matched once over the whole
+document (spaCy's matchers are linear), grouped by sentence, and the ConText
+algorithm (medspaCy's ``ConTextModifier`` and ``ConTextGraph``: scope by
+direction, termination, pruning, allowed types) runs only inside sentences
+that hold a target. Scope never crosses a sentence, and cost stays linear in
+the note length.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.context import ConTextGraph, ConTextModifier, ConTextRule
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .targets import Target
+
+#: Modifier category -> (attribute, value). Categories not listed here (for
+#: example ``ASSERTED``) modify a target without setting an attribute: they
+#: still count as explicit context, which overrides section defaults.
+CATEGORY_ATTRIBUTES: dict[str, tuple[str, object]] = {
+    "NEGATED_EXISTENCE": ("negated", True),
+    "HISTORICAL": ("historical", True),
+    "HYPOTHETICAL": ("hypothetical", True),
+    "FAMILY": ("family", True),
+    "POSSIBLE_EXISTENCE": ("uncertain", True),
+    "TREATMENT_FAILED": ("response", "failed"),
+    "TREATMENT_IMPROVED": ("response", "improved"),
+}
+
+
+class _TargetSpan:
+    """The minimal span interface ``ConTextModifier`` needs."""
+
+    __slots__ = ("start", "end", "label_")
+
+    def __init__(self, target: Target):
+        self.start, self.end, self.label_ = target.start, target.end, target.label
+
+
+def sentence_ids(doc: Doc) -> np.ndarray:
+    """The sentence number of every token (vectorised over ``SENT_START``)."""
+    starts = doc.to_array("SENT_START").astype(np.int64)
+    starts[0] = 1
+    return np.cumsum(starts == 1) - 1
+
+
+class ContextAnnotator:
+    """Find the ConText modifiers of each target."""
+
+    def __init__(self, nlp: Language, rules: list[ConTextRule]):
+        self._matcher = MedspacyMatcher(nlp, name="mri_context", prune=True)
+        self._matcher.add(rules)
+
+    def __call__(self, doc: Doc, targets: list[Target]) -> list[list[str]]:
+        """Return, for each target, the categories of the modifiers that modify it."""
+        if not targets:
+            return []
+        sent_of = sentence_ids(doc)
+        n_tokens = len(doc)
+        sent_bounds = np.flatnonzero(np.diff(np.concatenate(([-1], sent_of, [sent_of[-1] + 1]))))
+        by_sentence: dict[int, list[int]] = defaultdict(list)
+        for index, target in enumerate(targets):
+            by_sentence[int(sent_of[target.start])].append(index)
+        modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
+        for match_id, start, end in self._matcher(doc):
+            sentence = int(sent_of[start])
+            if sentence in by_sentence:
+                rule = self._matcher.rule_map[doc.vocab.strings[match_id]]
+                modifiers_by_sentence[sentence].append((rule, start, min(end, n_tokens)))
+        result: list[list[str]] = [[] for _ in targets]
+        for sentence, indices in by_sentence.items():
+            matches = modifiers_by_sentence.get(sentence)
+            if not matches:
+                continue
+            sent_start, sent_end = int(sent_bounds[sentence]), int(sent_bounds[sentence + 1])
+            spans = [_TargetSpan(targets[i]) for i in indices]
+            graph = ConTextGraph(targets=spans, modifiers=[
+                _modifier(rule, start, end, sent_start, sent_end) for rule, start, end in sorted(
+                    matches, key=lambda m: m[1])
+            ])
+            graph.update_scopes()
+            graph.apply_modifiers()
+            position = {id(span): i for span, i in zip(spans, indices)}
+            for span, modifier in graph.edges:
+                result[position[id(span)]].append(modifier.category)
+        return result
+
+
+def _modifier(rule: ConTextRule, start: int, end: int, sent_start: int, sent_end: int) -> ConTextModifier:
+    """A ``ConTextModifier`` whose scope is its direction within the sentence, capped by ``max_scope``."""
+    direction = rule.direction.upper()
+    scope_start, scope_end = sent_start, sent_end
+    if direction == "FORWARD":
+        scope_start = end
+    elif direction == "BACKWARD":
+        scope_end = start
+    if rule.max_scope is not None:
+        scope_start = max(scope_start, start - rule.max_scope)
+        scope_end = min(scope_end, end + rule.max_scope)
+    return ConTextModifier(rule, start, end, None, scope_start=scope_start, scope_end=scope_end)

@@ -1,0 +1,177 @@
+"""The MRI indication decision of SPEC.md section 3.
+
+Everything a clinician needs to review against the guideline is in this
+file: which findings raise which suspected condition, the four six-week
+criteria, the indication, the protocol, safety, missing documentation and
+the reason sentence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .findings import Finding
+from .schema import CRITERIA, labels_in_group
+
+# Suspected conditions: label groups whose present findings raise them.
+CAUDA_EQUINA = labels_in_group("cauda_equina")
+INFECTION = labels_in_group("infection")
+FRACTURE = labels_in_group("fracture")
+MALIGNANCY = ("cancer_history", "unexplained_weight_loss", "spinal_malignancy")
+NIGHT_PAIN_AGE = 50  # night pain counts for malignancy only above this age
+# Six-week criteria.
+SIX_WEEKS_DAYS = 42
+RADICULAR = labels_in_group("radicular") + ("motor_weakness",)
+TREATMENTS = labels_in_group("treatment")
+SAFETY = labels_in_group("safety")
+
+CONDITION_NAMES = {
+    "cauda_equina": "cauda equina syndrome",
+    "progressive_deficit": "progressive neurologic deficit",
+    "infection": "spinal infection",
+    "malignancy": "malignancy",
+    "fracture": "vertebral fracture",
+}
+CRITERION_NAMES = {
+    "duration_6_weeks": "symptom duration of at least 6 weeks",
+    "radicular_findings": "radicular findings or motor weakness",
+    "failed_conservative_therapy": "failed conservative therapy",
+    "intervention_candidate": "surgical or interventional candidacy",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision for one note (SPEC section 3); ``to_dict`` is the SPEC record."""
+
+    indication: str
+    suspected: list[str]
+    contrast: str | None
+    coverage: str | None
+    criteria: dict[str, bool | None]
+    missing: list[str]
+    warnings: list[str]
+    alternative: str | None
+    reason: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indication": self.indication, "suspected": list(self.suspected),
+            "contrast": self.contrast, "coverage": self.coverage, "criteria": dict(self.criteria),
+            "missing": list(self.missing), "warnings": list(self.warnings),
+            "alternative": self.alternative, "reason": self.reason,
+        }
+
+
+def note_age(findings: Iterable[Finding]) -> int | None:
+    """The patient's age: the first present ``age`` mention."""
+    for finding in findings:
+        if finding.label == "age" and finding.present and finding.value is not None:
+            return int(finding.value)
+    return None
+
+
+def note_duration_days(findings: Iterable[Finding]) -> int | None:
+    """The longest present ``symptom_duration``, in days."""
+    values = [f.value for f in findings if f.label == "symptom_duration" and f.present and f.value is not None]
+    return int(max(values)) if values else None
+
+
+def suspected_conditions(present: set[str], age: int | None) -> list[str]:
+    """The suspected conditions, in SPEC order."""
+    rules = {
+        "cauda_equina": bool(present & set(CAUDA_EQUINA)),
+        "progressive_deficit": "progressive_neuro_deficit" in present,
+        "infection": bool(present & set(INFECTION)),
+        "malignancy": bool(present & set(MALIGNANCY))
+                      or ("night_pain" in present and age is not None and age > NIGHT_PAIN_AGE),
+        "fracture": bool(present & set(FRACTURE)),
+    }
+    return [condition for condition, raised in rules.items() if raised]
+
+
+def six_week_criteria(findings: list[Finding], present: set[str], duration_days: int | None) -> dict[str, bool | None]:
+    """The four six-week criteria: True, False or None (not documented)."""
+    treatments = [f for f in findings if f.label in TREATMENTS and f.present]
+    candidacy = [f for f in findings if f.label == "intervention_candidate"]
+    if any(f.present for f in candidacy):
+        candidate = True
+    elif any(f.negated for f in candidacy):
+        candidate = False
+    else:
+        candidate = None
+    return {
+        "duration_6_weeks": None if duration_days is None else duration_days >= SIX_WEEKS_DAYS,
+        "radicular_findings": bool(present & set(RADICULAR)),
+        "failed_conservative_therapy": (any(f.response == "failed" for f in treatments) if treatments else None),
+        "intervention_candidate": candidate,
+    }
+
+
+def decide(findings: Iterable[Finding], age: int | None = None, duration_days: int | None = None) -> Decision:
+    """Apply SPEC section 3 to a note's findings.
+
+    ``age`` and ``duration_days`` default to the values read from the findings.
+    """
+    findings = list(findings)
+    age = note_age(findings) if age is None else age
+    duration_days = note_duration_days(findings) if duration_days is None else duration_days
+    present = {f.label for f in findings if f.present}
+    suspected = suspected_conditions(present, age)
+    criteria = six_week_criteria(findings, present, duration_days)
+    if suspected:
+        indication = "urgent"
+    elif all(criteria[name] is True for name in CRITERIA):
+        indication = "indicated"
+    else:
+        indication = "not_indicated"
+    contrast = coverage = None
+    if indication != "not_indicated":
+        systemic = "infection" in suspected or "malignancy" in suspected
+        contrast = "with_and_without" if systemic or "prior_lumbar_surgery" in present else "without"
+        coverage = "complete_spine" if systemic else "lumbar"
+    warnings = [label for label in SAFETY if label in present]
+    alternative = "ct_myelography" if "mri_unsafe_device" in present else None
+    missing = [] if indication == "urgent" else [name for name in CRITERIA if criteria[name] is not True]
+    decision = Decision(indication, suspected, contrast, coverage, criteria, missing, warnings, alternative)
+    return Decision(**{**decision.__dict__, "reason": reason(decision, findings, duration_days)})
+
+
+def _evidence(findings: list[Finding], labels: Iterable[str]) -> str:
+    wanted = set(labels)
+    names: list[str] = []
+    for finding in findings:
+        if finding.label in wanted and finding.present:
+            name = finding.label.replace("_", " ").replace("nsaid", "NSAID").replace("iv drug", "IV drug")
+            if name not in names:
+                names.append(name)
+    return ", ".join(names)
+
+
+def reason(decision: Decision, findings: list[Finding], duration_days: int | None) -> str:
+    """One or two sentences for the order's "Reason for MRI" (or for not ordering one)."""
+    protocol = ""
+    if decision.contrast:
+        coverage = "complete spine" if decision.coverage == "complete_spine" else "lumbar spine"
+        contrast = "without and with contrast" if decision.contrast == "with_and_without" else "without contrast"
+        protocol = f" MRI {coverage} {contrast}."
+    safety = ""
+    if decision.warnings:
+        safety = " Safety: " + ", ".join(w.replace("_", " ") for w in decision.warnings) + (
+            "; consider CT myelography." if decision.alternative else ".")
+    if decision.indication == "urgent":
+        parts = []
+        for condition in decision.suspected:
+            labels = {"cauda_equina": CAUDA_EQUINA, "progressive_deficit": ("progressive_neuro_deficit",),
+                      "infection": INFECTION, "malignancy": MALIGNANCY + ("night_pain",),
+                      "fracture": FRACTURE}[condition]
+            parts.append(f"Suspected {CONDITION_NAMES[condition]}: {_evidence(findings, labels)}")
+        return "; ".join(parts) + "." + protocol + safety
+    if decision.indication == "indicated":
+        weeks = f"{duration_days // 7} weeks" if duration_days is not None else "over 6 weeks"
+        failed = _evidence([f for f in findings if f.response == "failed"], TREATMENTS)
+        return (f"Radicular symptoms for {weeks} ({_evidence(findings, RADICULAR)}) despite failed conservative "
+                f"therapy ({failed}); candidate for intervention ({_evidence(findings, ['intervention_candidate'])})."
+                + protocol + safety)
+    missing = ", ".join(CRITERION_NAMES[m] for m in decision.missing)
+    return f"MRI not indicated: no red flags, and the six-week rule is not met (not documented: {missing})." + safety

@@ -1,0 +1,39 @@
+"""Value checks named by target rules (``metadata.check``).
+
+A check reads the matched text with a pure function of
+:mod:`extractor.normalize`. Boolean checks decide whether the measurement
+is abnormal: an abnormal value keeps the finding, a normal one negates it
+("T 37.2" is a negated fever, "5/5 throughout" a negated weakness), and an
+unreadable one drops the match. Value checks store the number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from . import normalize
+
+#: check name -> function(text) -> True (abnormal) / False (normal) / None (unreadable)
+ABNORMALITY_CHECKS: dict[str, Callable[[str], bool | None]] = {
+    "temperature": normalize.is_fever,
+    "inflammatory_marker": normalize.inflammatory_marker_elevated,
+    "strength": normalize.is_weak,
+    "reflex": normalize.reflex_abnormal,
+}
+VALUE_CHECKS = ("duration", "age")
+
+
+def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, dict]:
+    """Apply ``check`` to ``text``: (keep the finding?, attribute changes)."""
+    if check in ABNORMALITY_CHECKS:
+        abnormal = ABNORMALITY_CHECKS[check](text)
+        if abnormal is None:
+            return False, {}
+        return True, ({} if abnormal else {"negated": True})
+    if check == "duration":
+        days = normalize.duration_days(text, note_date)
+        return days is not None, {"value": days}
+    if check == "age":
+        years = normalize.age_years(text)
+        return years is not None, {"value": years}
+    raise ValueError(f"unknown check {check!r} in a target rule's metadata")

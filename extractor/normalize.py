@@ -1,0 +1,211 @@
+"""Pure functions that turn clinical number phrases into values.
+
+Each function takes the text of one matched span and returns a number (or
+``None`` when the text holds no usable value). They know nothing about spaCy,
+so they can be tested exhaustively.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
+    "twenty": 20, "thirty": 30, "couple": 2, "few": 3, "several": 3, "many": 3,
+}
+_UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "m": 30, "mo": 30, "mon": 30,
+              "month": 30, "y": 365, "yr": 365, "year": 365}
+#: SPEC section 1: fixed values for duration words.
+_DURATION_WORDS = (
+    (re.compile(r"\b(?:several|a few|few|couple of|couple)\s+months?\b"), 90),
+    (re.compile(r"\bseveral\s+weeks?\b|\ba few weeks?\b|\bcouple (?:of )?weeks?\b"), 21),
+    (re.compile(r"\b(?:for|x|many|several)\s+(?:many\s+)?years\b|\blong[- ]?standing\b|\byears\b"), 730),
+    (re.compile(r"\bsub-?acute\b"), 42),
+    (re.compile(r"\bchronic\b"), 90),
+    (re.compile(r"\bacute\b"), 7),
+)
+_NUMBER = (r"(\d+(?:\.\d+)?|\d+\s*(?:-|to)\s*\d+|\b(?:"
+           + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b)")
+_AMOUNT_UNIT = re.compile(
+    r"(?<![\d.])" + _NUMBER
+    + r"\+?\s*(?:-|\s)?\s*(h(?:ou)?rs?|d(?:ays?)?|w(?:e?e?ks?)?|m(?:o(?:n(?:th)?)?s?|onths?)?|y(?:(?:ea)?rs?)?)\b"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
+_DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DATE_MONTH_NAME = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*(\d{1,2})?(?:st|nd|rd|th)?\b,?\s*(\d{4})?")
+
+
+def _amount(token: str) -> float | None:
+    token = token.strip()
+    if token in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[token])
+    range_match = re.fullmatch(r"(\d+)\s*(?:-|to)\s*(\d+)", token)
+    if range_match:  # "3-4 months": the longer end is the documented duration
+        return float(max(int(range_match.group(1)), int(range_match.group(2))))
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, reference: dt.date | None) -> dt.date | None:
+    """Parse the first date in ``text``; years default to the latest one not after ``reference``."""
+    lowered = text.lower()
+    iso = _DATE_ISO.search(lowered)
+    if iso:
+        try:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
+    numeric = _DATE_NUMERIC.search(lowered)
+    named = _DATE_MONTH_NAME.search(lowered)
+    if numeric:
+        month, day, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
+    elif named:
+        month, day, year = _MONTHS[named.group(1)], int(named.group(2) or 1), named.group(3)
+    else:
+        return None
+    if year is not None:
+        year_value = int(year)
+        year_value += 2000 if year_value < 100 else 0
+        candidates = [year_value]
+    elif reference is not None:
+        candidates = [reference.year, reference.year - 1]
+    else:
+        return None
+    for candidate in candidates:
+        try:
+            date = dt.date(candidate, month, day)
+        except ValueError:
+            return None
+        if reference is None or date <= reference or year is not None:
+            return date
+    return None
+
+
+def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
+    """Normalise a symptom-duration phrase to days (SPEC section 1).
+
+    >>> duration_days("x 3 wks")
+    21
+    >>> duration_days("since 2/14", dt.date(2026, 3, 14))
+    28
+    >>> duration_days("chronic")
+    90
+    """
+    lowered = text.lower().replace("×", "x")
+    if re.search(r"\bsince\b|\bstarted on\b|\bbeg[au]n on\b|\bonset\b", lowered) or _DATE_ISO.search(lowered):
+        date = parse_date(lowered, note_date)
+        if date is not None and note_date is not None:
+            return max((note_date - date).days, 0)
+    amount = _AMOUNT_UNIT.search(lowered)
+    if amount:
+        value = _amount(amount.group(1))
+        unit = amount.group(2)
+        unit_days = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(unit.rstrip("s")) or _UNIT_DAYS[unit[0]]
+        if value is not None:
+            if re.match(r"\s+and\s+a\s+half\b", lowered[amount.end():]):
+                value += 0.5
+            return max(int(round(value * unit_days)), 1 if unit_days < 1 else 0)
+    if re.search(r"\b(?:yesterday|last night|this morning|today|tonight)\b", lowered):
+        return 1
+    for pattern, days in _DURATION_WORDS:
+        if pattern.search(lowered):
+            return days
+    return None
+
+
+def age_years(text: str) -> int | None:
+    """The age in years in an age phrase ("67M", "54 y/o", "a 45-year-old").
+
+    >>> age_years("67 yo M")
+    67
+    """
+    match = re.search(r"(?<![\d.])(\d{1,3})(?![\d.])", text)
+    if not match:
+        return None
+    value = int(match.group(1))
+    return value if 0 < value < 120 else None
+
+
+def temperature_celsius(text: str) -> float | None:
+    """The temperature in a vitals phrase, in Celsius; bare values over 50 are Fahrenheit.
+
+    >>> temperature_celsius("T 101.3")
+    38.5
+    """
+    match = re.search(r"(\d{2,3}(?:\.\d+)?)", text)
+    if not match:
+        return None
+    value = float(match.group(1))
+    if value > 50:
+        value = (value - 32) * 5 / 9
+    return round(value, 1) if 30 <= value <= 45 else None
+
+
+def is_fever(text: str) -> bool | None:
+    """Whether a temperature phrase is a fever (>= 38.0 C / 100.4 F); None when unreadable."""
+    celsius = temperature_celsius(text)
+    return None if celsius is None else celsius >= 38.0
+
+
+_MARKER = re.compile(r"\b(esr|sed(?:imentation)? rate|crp|c-reactive protein|wbc|white (?:blood )?(?:cell )?count|leukocytes?)\b")
+_MARKER_LIMITS = {"esr": 20.0, "crp": 10.0, "wbc": 11.0}
+
+
+def inflammatory_marker_elevated(text: str) -> bool | None:
+    """Whether an ESR / CRP / WBC value is above normal (SPEC: ESR > 20, CRP > 10 mg/L or > 1 mg/dL, WBC > 11).
+
+    >>> inflammatory_marker_elevated("CRP 4.2 mg/dL")
+    True
+    """
+    lowered = text.lower()
+    marker = _MARKER.search(lowered)
+    value = re.search(r"(\d+(?:\.\d+)?)", lowered[marker.end():] if marker else lowered)
+    if not marker or not value:
+        return None
+    name = marker.group(1)
+    kind = "esr" if name.startswith(("esr", "sed")) else "crp" if name.startswith(("crp", "c-r")) else "wbc"
+    number = float(value.group(1))
+    if kind == "crp" and ("mg/dl" in lowered or (number < 10 and "mg/l" not in lowered and "." in value.group(1))):
+        return number > 1.0
+    if kind == "wbc" and number > 1000:  # written as cells/uL
+        number /= 1000
+    return number > _MARKER_LIMITS[kind]
+
+
+def strength_grade(text: str) -> float | None:
+    """The lowest MRC strength grade in a phrase ("4-/5" -> 3.75, "5/5" -> 5.0)."""
+    grades = re.findall(r"(?<![\d.])([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5", text)
+    if not grades:
+        return None
+    values = [float(g) + (0.25 if s == "+" else -0.25 if s == "-" else 0.0) for g, s in grades]
+    return min(values)
+
+
+def is_weak(text: str) -> bool | None:
+    """Whether a strength phrase documents weakness (any grade below 5/5)."""
+    grade = strength_grade(text)
+    return None if grade is None else grade < 5.0
+
+
+def reflex_abnormal(text: str) -> bool | None:
+    """Whether a reflex phrase is abnormal: 0, trace, 1+, absent, diminished, asymmetric, 3+/4+, clonus.
+
+    "2+", "normal", "symmetric" are normal. Returns None when the phrase grades nothing.
+    """
+    lowered = text.lower()
+    if re.search(r"\b(absent|diminished|decreased|reduced|depressed|hypoactive|trace|asymmetric|unobtainable|"
+                 r"nonreactive|hyperreflexi\w*|brisk|clonus|hyporeflexi\w*|areflexi\w*)\b", lowered):
+        return True
+    grades = re.findall(r"(?<![\d/])([0-4])\s*\+?(?!\s*/\s*5)", lowered)
+    if grades:
+        return any(g in {"0", "1", "3", "4"} for g in grades)
+    if re.search(r"\b(normal|symmetric|intact|equal|nl|wnl)\b", lowered):
+        return False
+    return None

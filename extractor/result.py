@@ -1,0 +1,46 @@
+"""The typed result of analysing one note."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .decision import Decision
+from .findings import Finding
+from .schema import FINDING_LABELS
+
+
+@dataclass(frozen=True)
+class Result:
+    """Findings, age, symptom duration and decision of one note.
+
+    ``to_dict()`` is the SPEC section 4 record: ``spans``, ``age``,
+    ``symptom_duration_days`` and ``decision``.
+    """
+
+    findings: tuple[Finding, ...]
+    age: int | None
+    symptom_duration_days: int | None
+    decision: Decision
+
+    @property
+    def present_labels(self) -> set[str]:
+        """Doc-level findings: labels with at least one present mention."""
+        return {f.label for f in self.findings if f.present and f.label in FINDING_LABELS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spans": [f.to_dict() for f in self.findings],
+            "age": self.age,
+            "symptom_duration_days": self.symptom_duration_days,
+            "decision": self.decision.to_dict(),
+        }
+
+    def to_data(self) -> dict[str, Any]:
+        """A msgpack/JSON-safe form that keeps every field (used on ``Doc`` extensions)."""
+        return {"findings": [f.__dict__ for f in self.findings], "age": self.age,
+                "symptom_duration_days": self.symptom_duration_days, "decision": self.decision.__dict__}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "Result":
+        return cls(tuple(Finding(**f) for f in data["findings"]), data["age"],
+                   data["symptom_duration_days"], Decision(**data["decision"]))

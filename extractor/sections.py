@@ -1,0 +1,87 @@
+"""Section detection from medspaCy ``SectionRule`` JSON.
+
+A header is a short title at the start of a line, followed by a colon (text
+may follow on the same line: "PMH: HTN") or standing alone on its line
+("PHYSICAL EXAMINATION"). A rule's ``literal`` matches the whole title,
+case-insensitively; a rule's ``pattern`` (a regular expression) may be
+used instead. A section runs from its header to the next header. A rule
+with ``parents`` is a subsection header ("Neuro:" inside an exam or a review
+of systems): inside one of its parents it continues the open section.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from medspacy.section_detection import SectionRule
+
+_HEADER = re.compile(
+    r"^[ \t]*(?:[-*•#>]+[ \t]*)?(?P<title>[A-Za-z][A-Za-z0-9 /&()',.+-]{0,48}?)[ \t]*"
+    r"(?:(?P<colon>:|(?<=\w) -(?= ))|$)",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a note: its category and the character range it covers."""
+
+    category: str
+    title: str
+    start_char: int
+    end_char: int
+
+
+class Sectionizer:
+    """Find the sections of a note's text."""
+
+    def __init__(self, rules: list[SectionRule]):
+        self.rules = list(rules)
+        self._literals = {self._normalise(r.literal): r for r in self.rules if r.pattern is None}
+        self._patterns = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if isinstance(r.pattern, str)]
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> "Sectionizer":
+        return cls(SectionRule.from_json(str(path)))
+
+    @staticmethod
+    def _normalise(title: str) -> str:
+        return re.sub(r"\s+", " ", title.strip().strip(":.").lower())
+
+    def _rule(self, title: str) -> SectionRule | None:
+        key = self._normalise(title)
+        if key in self._literals:
+            return self._literals[key]
+        for pattern, rule in self._patterns:
+            if pattern.fullmatch(key):
+                return rule
+        return None
+
+    def sections(self, text: str) -> list[Section]:
+        """The sections of ``text`` in order; text before the first header has no section."""
+        headers = []
+        for match in _HEADER.finditer(text):
+            title = match.group("title")
+            if not match.group("colon") and not (title.isupper() or self._normalise(title) in self._literals):
+                continue
+            rule = self._rule(title)
+            if rule is None:
+                continue
+            if rule.parents and headers and headers[-1][1] in rule.parents:
+                continue
+            headers.append((match.start("title"), rule.category, title))
+        return [
+            Section(category, title, start, headers[i + 1][0] if i + 1 < len(headers) else len(text))
+            for i, (start, category, title) in enumerate(headers)
+        ]
+
+
+def section_at(sections: list[Section], starts: list[int], char: int) -> Section | None:
+    """The section covering character ``char`` (``starts`` are the sections' start offsets)."""
+    index = bisect.bisect_right(starts, char) - 1
+    if index < 0:
+        return None
+    section = sections[index]
+    return section if char < section.end_char else None

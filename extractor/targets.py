@@ -1,0 +1,50 @@
+"""Target matching: find the spans of every SPEC label.
+
+medspaCy's ``MedspacyMatcher`` combines spaCy's ``PhraseMatcher`` (rule
+literals), ``Matcher`` (token patterns) and a regex matcher (string
+patterns) into one pass over the document; overlapping matches keep the
+longest. A rule's ``metadata`` may name a ``check`` (see
+:mod:`extractor.measurements`) that reads a value from the matched text, and
+its ``attributes`` may fix assertion attributes of every match (a phrase
+that states the finding absent, such as "afebrile", has
+``{"negated": true}``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.target_matcher import TargetRule
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@dataclass
+class Target:
+    """A matched target span, before context is applied."""
+
+    label: str
+    start: int  # token offsets
+    end: int
+    start_char: int
+    end_char: int
+    check: str | None = None
+    attributes: dict | None = None
+
+
+class TargetFinder:
+    """Match target rules over a whole document."""
+
+    def __init__(self, nlp: Language, rules: list[TargetRule]):
+        self._matcher = MedspacyMatcher(nlp, name="mri_targets", prune=True)
+        self._matcher.add(rules)
+
+    def __call__(self, doc: Doc) -> list[Target]:
+        targets = []
+        for match_id, start, end in sorted(self._matcher(doc), key=lambda m: (m[1], m[2])):
+            rule = self._matcher.rule_map[doc.vocab.strings[match_id]]
+            span = doc[start:end]
+            check = (rule.metadata or {}).get("check")
+            targets.append(Target(rule.category, start, end, span.start_char, span.end_char, check,
+                                  rule.attributes or None))
+        return targets

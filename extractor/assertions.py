@@ -45,6 +45,7 @@ class AssertionResolver:
     def __call__(self, doc: Doc, targets: list[Target], modifiers: list[list[str]],
                  sections: list[Section], note_date: dt.date | None) -> list[Finding]:
         starts = [s.start_char for s in sections]
+        note_text = doc.text  # Doc.text joins every token: read it once
         findings = []
         for target, categories in zip(targets, modifiers or [[] for _ in targets]):
             section = section_at(sections, starts, target.start_char)
@@ -63,7 +64,7 @@ class AssertionResolver:
                 attributes.update(self._section_default(target.label, category))
             if attributes.get("response"):
                 attributes.pop("negated", None)
-            text = doc.text[target.start_char:target.end_char]
+            text = note_text[target.start_char:target.end_char]
             if target.check:
                 keep, changes = read_value(target.check, text, note_date)
                 if not keep:

@@ -2,7 +2,7 @@
 
 medspaCy 1.3.1's ``ConText`` compares every modifier with every other one
 across the whole document. Here modifiers are matched once over the whole
-document (spaCy's matchers are linear), grouped by sentence, and the ConText
+document (:class:`~extractor.matcher.RuleMatcher`, linear in its length), grouped by sentence, and the ConText
 algorithm (medspaCy's ``ConTextModifier`` and ``ConTextGraph``: scope by
 direction, termination, pruning, allowed types) runs only inside sentences
 that hold a target. Scope never crosses a sentence, and cost stays linear in
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .matcher import RuleMatcher
 from .targets import Target
 
 #: Modifier category -> (attribute, value). Categories not listed here (for
@@ -54,8 +54,7 @@ class ContextAnnotator:
     """Find the ConText modifiers of each target."""
 
     def __init__(self, nlp: Language, rules: list[ConTextRule]):
-        self._matcher = MedspacyMatcher(nlp, name="mri_context", prune=True)
-        self._matcher.add(rules)
+        self._matcher = RuleMatcher(nlp, rules, name="mri_context")
 
     def __call__(self, doc: Doc, targets: list[Target]) -> list[list[str]]:
         """Return, for each target, the categories of the modifiers that modify it."""
@@ -68,10 +67,9 @@ class ContextAnnotator:
         for index, target in enumerate(targets):
             by_sentence[int(sent_of[target.start])].append(index)
         modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
-        for match_id, start, end in self._matcher(doc):
+        for rule, start, end in self._matcher(doc):
             sentence = int(sent_of[start])
             if sentence in by_sentence:
-                rule = self._matcher.rule_map[doc.vocab.strings[match_id]]
                 modifiers_by_sentence[sentence].append((rule, start, min(end, n_tokens)))
         result: list[list[str]] = [[] for _ in targets]
         for sentence, indices in by_sentence.items():

@@ -53,9 +53,46 @@ def _amount(token: str) -> float | None:
         return None
 
 
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th ``weekday`` (Monday = 0) of a month; n = -1 is the last one."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+_HOLIDAYS = (  # (pattern, function year -> date)
+    (re.compile(r"labou?r day"), lambda y: _nth_weekday(y, 9, 0, 1)),
+    (re.compile(r"memorial day"), lambda y: _nth_weekday(y, 5, 0, -1)),
+    (re.compile(r"thanksgiving"), lambda y: _nth_weekday(y, 11, 3, 4)),
+    (re.compile(r"mlk day"), lambda y: _nth_weekday(y, 1, 0, 3)),
+    (re.compile(r"presidents'? day"), lambda y: _nth_weekday(y, 2, 0, 3)),
+    (re.compile(r"christmas|xmas"), lambda y: dt.date(y, 12, 25)),
+    (re.compile(r"new year"), lambda y: dt.date(y, 1, 1)),
+    (re.compile(r"(?:4th|fourth) of july|july (?:4th|fourth)|independence day"), lambda y: dt.date(y, 7, 4)),
+    (re.compile(r"halloween"), lambda y: dt.date(y, 10, 31)),
+    (re.compile(r"valentine"), lambda y: dt.date(y, 2, 14)),
+    (re.compile(r"st\.? patrick"), lambda y: dt.date(y, 3, 17)),
+)
+
+
+def _holiday(lowered: str, reference: dt.date | None) -> dt.date | None:
+    if reference is None:
+        return None
+    for pattern, date_in in _HOLIDAYS:
+        if pattern.search(lowered):
+            date = date_in(reference.year)
+            return date if date <= reference else date_in(reference.year - 1)
+    return None
+
+
 def parse_date(text: str, reference: dt.date | None) -> dt.date | None:
     """Parse the first date in ``text``; years default to the latest one not after ``reference``."""
     lowered = text.lower()
+    holiday = _holiday(lowered, reference)
+    if holiday is not None:
+        return holiday
     iso = _DATE_ISO.search(lowered)
     if iso:
         try:
@@ -114,6 +151,12 @@ def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
             return max(int(round(value * unit_days)), 1 if unit_days < 1 else 0)
     if re.search(r"\b(?:yesterday|last night|this morning|today|tonight)\b", lowered):
         return 1
+    single = re.search(r"\b(?:past|last|a|one|the)\s+(day|week|month|year)\b", lowered)
+    if single:
+        return int(_UNIT_DAYS[single.group(1)])
+    couple = re.search(r"\bcouple\s+(?:of\s+)?(day|week|month)s\b", lowered)
+    if couple:
+        return 2 * int(_UNIT_DAYS[couple.group(1)])
     for pattern, days in _DURATION_WORDS:
         if pattern.search(lowered):
             return days
@@ -164,7 +207,7 @@ def inflammatory_marker_elevated(text: str) -> bool | None:
     >>> inflammatory_marker_elevated("CRP 4.2 mg/dL")
     True
     """
-    lowered = text.lower()
+    lowered = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower())  # 12,500 -> 12500
     marker = _MARKER.search(lowered)
     value = re.search(r"(\d+(?:\.\d+)?)", lowered[marker.end():] if marker else lowered)
     if not marker or not value:
@@ -200,7 +243,7 @@ def reflex_abnormal(text: str) -> bool | None:
     "2+", "normal", "symmetric" are normal. Returns None when the phrase grades nothing.
     """
     lowered = text.lower()
-    if re.search(r"\b(absent|diminished|decreased|reduced|depressed|hypoactive|trace|asymmetric|unobtainable|"
+    if re.search(r"\b(absent|diminished|decreased|reduced|depressed|hypoactive|trace|asymmetr\w*|unobtainable|"
                  r"nonreactive|hyperreflexi\w*|brisk|clonus|hyporeflexi\w*|areflexi\w*)\b", lowered):
         return True
     grades = re.findall(r"(?<![\d/])([0-4])\s*\+?(?!\s*/\s*5)", lowered)

@@ -1,12 +1,14 @@
 """The typed result of analysing one note."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 from .decision import Decision
 from .findings import Finding
 from .schema import FINDING_LABELS
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,16 @@ class Result:
         }
 
     def to_data(self) -> dict[str, Any]:
-        """A msgpack/JSON-safe form that keeps every field (used on ``Doc`` extensions)."""
-        return {"findings": [f.__dict__ for f in self.findings], "age": self.age,
-                "symptom_duration_days": self.symptom_duration_days, "decision": self.decision.__dict__}
+        """A msgpack/JSON-safe form that keeps every field (used on ``Doc`` extensions).
+
+        Findings are stored as rows, not dicts: medspaCy registers global msgpack
+        decoders that take over any dict with a "section" or "modifier" key.
+        """
+        return {"findings": [[getattr(f, name) for name in _FINDING_FIELDS] for f in self.findings],
+                "age": self.age, "symptom_duration_days": self.symptom_duration_days,
+                "decision": self.decision.__dict__}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "Result":
-        return cls(tuple(Finding(**f) for f in data["findings"]), data["age"],
+        return cls(tuple(Finding(**dict(zip(_FINDING_FIELDS, row))) for row in data["findings"]), data["age"],
                    data["symptom_duration_days"], Decision(**data["decision"]))

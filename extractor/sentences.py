@@ -25,6 +25,8 @@ _WRAPPED_LINE = re.compile(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
 _PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?[A-Z0-9\-•*+])")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
+# "Pacemaker? N" / "Fever? yes": a checklist answer after a question mark stays with its question
+_CHECKLIST_ANSWER = re.compile(r"(?i)(?:y|n|yes|no|none|neg|pos|unk|unknown|n/a)\b")
 
 
 class ClinicalSentenceSplitter:
@@ -54,18 +56,20 @@ class ClinicalSentenceSplitter:
         for match in _PUNCT_END.finditer(text):
             if match.group(1) == "." and self._is_abbreviation(text, match.start()):
                 continue
+            if match.group(1) == "?" and _CHECKLIST_ANSWER.match(text, match.end()):
+                continue
             starts.append(match.end())
         starts = sorted(set(starts))
         return self._cap_lengths(text, starts)
 
     def _is_abbreviation(self, text: str, period_at: int) -> bool:
-        line_start = text.rfind("\n", 0, period_at) + 1
-        before = text[line_start:period_at]
+        window_start = max(0, period_at - 40)  # a bounded look-back keeps the splitter linear
+        line_start = text.rfind("\n", window_start, period_at) + 1 or window_start
+        before = text[max(line_start, window_start):period_at]
         if before.strip().isdigit() and len(before.strip()) <= 2:  # "1. Lumbar radiculopathy"
             return True
         word = _LAST_WORD.search(before)
-        return bool(word) and (word.group(1).lower().rstrip(".") in self.non_final_abbreviations
-                               or len(word.group(1)) == 1 and word.group(1).isupper())
+        return bool(word) and word.group(1).lower().rstrip(".") in self.non_final_abbreviations
 
     def _cap_lengths(self, text: str, starts: list[int]) -> list[int]:
         limit = self.max_sentence_chars

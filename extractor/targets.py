@@ -1,9 +1,8 @@
 """Target matching: find the spans of every SPEC label.
 
-medspaCy's ``MedspacyMatcher`` combines spaCy's ``PhraseMatcher`` (rule
-literals), ``Matcher`` (token patterns) and a regex matcher (string
-patterns) into one pass over the document; overlapping matches keep the
-longest. A rule's ``metadata`` may name a ``check`` (see
+:class:`~extractor.matcher.RuleMatcher` runs spaCy's ``PhraseMatcher`` (rule
+literals), ``Matcher`` (token patterns) and regexes (string patterns) in one
+pass over the document; overlapping matches keep the longest. A rule's ``metadata`` may name a ``check`` (see
 :mod:`extractor.measurements`) that reads a value from the matched text, and
 its ``attributes`` may fix assertion attributes of every match (a phrase
 that states the finding absent, such as "afebrile", has
@@ -13,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .matcher import RuleMatcher
 
 
 @dataclass
@@ -36,13 +36,11 @@ class TargetFinder:
     """Match target rules over a whole document."""
 
     def __init__(self, nlp: Language, rules: list[TargetRule]):
-        self._matcher = MedspacyMatcher(nlp, name="mri_targets", prune=True)
-        self._matcher.add(rules)
+        self._matcher = RuleMatcher(nlp, rules, name="mri_targets")
 
     def __call__(self, doc: Doc) -> list[Target]:
         targets = []
-        for match_id, start, end in sorted(self._matcher(doc), key=lambda m: (m[1], m[2])):
-            rule = self._matcher.rule_map[doc.vocab.strings[match_id]]
+        for rule, start, end in sorted(self._matcher(doc), key=lambda m: (m[1], m[2])):
             span = doc[start:end]
             check = (rule.metadata or {}).get("check")
             targets.append(Target(rule.category, start, end, span.start_char, span.end_char, check,

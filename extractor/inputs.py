@@ -7,12 +7,11 @@ output or one error for every record it was given.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TextIO, Union
+from typing import BinaryIO, Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -55,17 +54,14 @@ def _read_txt(path: Path, source: str) -> Iterator[Item]:
     yield Note(path.stem, text, None, source, 1)
 
 
-def _read_jsonl(handle: TextIO, source: str, text_field: str, date_field: str | None) -> Iterator[Item]:
-    line_number = 0
-    while True:
-        line_number += 1
+def _read_jsonl(handle: BinaryIO, source: str, text_field: str, date_field: str | None) -> Iterator[Item]:
+    """Lines are decoded one by one, so one undecodable line loses only itself."""
+    for line_number, raw in enumerate(handle, start=1):
         try:
-            line = handle.readline()
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            yield InputError(source, line_number, "line", f"not UTF-8 ({error.reason})")
-            return
-        if not line:
-            return
+            yield InputError(source, line_number, "line", f"not UTF-8 (byte {error.start}: {error.reason})")
+            continue
         if not line.strip():
             continue
         try:
@@ -92,25 +88,39 @@ def _note_from_mapping(record: dict, source: str, line: int, text_field: str, da
                 text, note_date or None, source, line)
 
 
-def _read_csv(handle: TextIO, source: str, text_field: str, date_field: str | None) -> Iterator[Item]:
-    reader = csv.DictReader(handle)
+def _read_csv(handle: BinaryIO, source: str, text_field: str, date_field: str | None) -> Iterator[Item]:
+    """Physical lines are decoded one by one; an undecodable line is reported and skipped."""
+    bad_lines: list[InputError] = []
+
+    def decoded() -> Iterator[str]:
+        for line_number, raw in enumerate(handle, start=1):
+            try:
+                yield raw.decode("utf-8-sig" if line_number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                bad_lines.append(InputError(source, line_number, "line", f"not UTF-8 ({error.reason})"))
+
+    reader = csv.DictReader(decoded())
     try:
         if reader.fieldnames is None or text_field not in reader.fieldnames:
             yield InputError(source, 1, text_field, f"no such column (columns: {reader.fieldnames})")
             return
         for row in reader:
+            yield from _drain(bad_lines)
             yield _note_from_mapping(row, source, reader.line_num, text_field, date_field)
-    except UnicodeDecodeError as error:
-        yield InputError(source, reader.line_num + 1, "line", f"not UTF-8 ({error.reason})")
+        yield from _drain(bad_lines)
     except csv.Error as error:
         yield InputError(source, reader.line_num, "csv", str(error))
+
+
+def _drain(errors: list[InputError]) -> Iterator[InputError]:
+    while errors:
+        yield errors.pop(0)
 
 
 def read_notes(path: str, text_field: str = "text", date_field: str | None = "note_date") -> Iterator[Item]:
     """Yield the notes of ``path`` ("-" reads JSONL from standard input)."""
     if path == "-":
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
-        yield from _read_jsonl(stdin, "<stdin>", text_field, date_field)
+        yield from _read_jsonl(sys.stdin.buffer, "<stdin>", text_field, date_field)
         return
     target = Path(path)
     if target.is_dir():
@@ -126,10 +136,10 @@ def read_notes(path: str, text_field: str = "text", date_field: str | None = "no
     if suffix == ".txt":
         yield from _read_txt(target, path)
     elif suffix in (".jsonl", ".ndjson", ".json"):
-        with target.open("r", encoding="utf-8", errors="strict") as handle:
+        with target.open("rb") as handle:
             yield from _read_jsonl(handle, path, text_field, date_field)
     elif suffix == ".csv":
-        with target.open("r", encoding="utf-8", errors="strict", newline="") as handle:
+        with target.open("rb") as handle:
             yield from _read_csv(handle, path, text_field, date_field)
     else:
         raise ValueError(f"{path}: unsupported input type {suffix!r} (use .txt, a folder, .jsonl or .csv)")

@@ -83,3 +83,40 @@ def analyze_many(texts: Iterable[str], note_dates: Iterable[object] | None = Non
 
 
 register_extensions()
+
+
+def analyze_frame(df, text_col: str = "text", note_date_col: str | None = None, *,
+                  nlp: Language | None = None, n_process: int = 1):
+    """Analyse a pandas DataFrame of notes: one output row per input row, same index.
+
+    Columns: ``indication``, ``suspected`` (comma-joined), ``contrast``, ``coverage``,
+    ``age``, ``symptom_duration_days``, the four criteria, ``missing``, ``warnings``,
+    ``alternative``, ``reason``, and one boolean column per SPEC finding label (present).
+
+    >>> import pandas as pd
+    >>> analyze_frame(pd.DataFrame({"text": ["saddle numbness, cannot void"]}))["indication"].tolist()
+    ['urgent']
+    """
+    import pandas as pd
+
+    from .schema import CRITERIA, FINDING_LABELS
+
+    if text_col not in df.columns:
+        raise KeyError(f"no column {text_col!r} in the DataFrame (columns: {list(df.columns)})")
+    if note_date_col is not None and note_date_col not in df.columns:
+        raise KeyError(f"no column {note_date_col!r} in the DataFrame (columns: {list(df.columns)})")
+    dates = df[note_date_col].where(df[note_date_col].notna(), None) if note_date_col else None
+    rows = []
+    for result in analyze_many(df[text_col].tolist(), None if dates is None else dates.tolist(),
+                               nlp=nlp, n_process=n_process):
+        decision = result.decision
+        present = result.present_labels
+        row = {"indication": decision.indication, "suspected": ",".join(decision.suspected),
+               "contrast": decision.contrast, "coverage": decision.coverage, "age": result.age,
+               "symptom_duration_days": result.symptom_duration_days}
+        row.update({name: decision.criteria[name] for name in CRITERIA})
+        row.update({"missing": ",".join(decision.missing), "warnings": ",".join(decision.warnings),
+                    "alternative": decision.alternative, "reason": decision.reason})
+        row.update({label: label in present for label in FINDING_LABELS})
+        rows.append(row)
+    return pd.DataFrame(rows, index=df.index)

@@ -5,9 +5,10 @@ Three sources decide a finding's attributes, strongest first:
 1. the target rule: its value check (a normal temperature is a negated
    fever) and its fixed ``attributes`` ("afebrile" is a negated fever);
 2. the ConText modifiers in its sentence (:data:`context.CATEGORY_ATTRIBUTES`);
-3. when no modifier touches it, the default of its section
-   (``patterns/section_context.json``: family history -> family, past
-   history -> historical, plan / instructions -> hypothetical).
+3. the default of its section (``patterns/section_context.json``: family
+   history -> family, past and social history -> historical, plan /
+   instructions -> hypothetical), unless a modifier of a blocking category
+   touches it (by default any modifier: explicit context wins).
 
 A treatment with a documented response was tried, so it is never negated
 ("no relief from PT" is a failed PT, not an absent one).
@@ -33,8 +34,12 @@ class AssertionResolver:
     def __init__(self, section_context: Mapping[str, Any]):
         self.section_defaults: dict[str, dict[str, Any]] = dict(section_context["section_defaults"])
 
-    def _section_default(self, label: str, category: str | None) -> dict[str, bool]:
+    def _section_default(self, label: str, category: str | None, modifiers: list[str]) -> dict[str, bool]:
         default = self.section_defaults.get(category or "")
+        if default and modifiers:
+            blocking = default.get("unless_modified_by")
+            if blocking is None or any(m in blocking for m in modifiers):
+                return {}
         group, history_counts = LABELS.get(label, (None, False))  # unknown labels: plain conditions
         if not default or group in default.get("skip_groups", ()):
             return {}
@@ -60,8 +65,7 @@ class AssertionResolver:
                         attributes["response"] = value
                 else:
                     attributes[name] = value
-            if not categories:
-                attributes.update(self._section_default(target.label, category))
+            attributes.update(self._section_default(target.label, category, categories))
             if attributes.get("response"):
                 attributes.pop("negated", None)
             text = note_text[target.start_char:target.end_char]

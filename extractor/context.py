@@ -78,7 +78,9 @@ class ContextAnnotator:
                 continue
             sent_start, sent_end = int(sent_bounds[sentence]), int(sent_bounds[sentence + 1])
             spans = [_TargetSpan(targets[i]) for i in indices]
-            graph = ConTextGraph(targets=spans, modifiers=[
+            # prune_on_modifier_overlap drops cue words that are part of a target's own phrase
+            # ("not voided"): they neither modify it nor reach the targets after it
+            graph = ConTextGraph(targets=spans, prune_on_modifier_overlap=True, modifiers=[
                 _modifier(rule, start, end, sent_start, sent_end) for rule, start, end in sorted(
                     matches, key=lambda m: m[1])
             ])

@@ -235,9 +235,15 @@ def test_bilateral_numbness_is_not_sensory_deficit():
     assert "sensory_deficit" not in present_labels("Numbness in both legs.")
 
 
-def test_hypothetical_cue_does_not_make_candidacy_hypothetical():
-    for text in ["If no improvement, will consider surgical referral.", "Plan for L L5-S1 TFESI.",
-                 "Will refer to neurosurgery for evaluation."]:
+def test_conditional_candidacy_is_hypothetical():
+    # a referral considered only if a condition is met is not yet candidacy (SPEC: hypothetical)
+    for text in ["If no improvement, will consider surgical referral.", "Would discuss ESI if no better."]:
+        found = findings(text, "intervention_candidate")
+        assert found and all(f.hypothetical for f in found), text
+
+
+def test_plan_cue_does_not_make_candidacy_hypothetical():
+    for text in ["Plan for L L5-S1 TFESI.", "Will refer to neurosurgery for evaluation."]:
         found = findings(text, "intervention_candidate")
         assert found and all(not f.hypothetical for f in found), text
         assert "intervention_candidate" in present_labels(text)

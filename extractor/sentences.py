@@ -23,7 +23,8 @@ from spacy.tokens import Doc
 # word after a line that did not end a clause (hard-wrapped prose).
 _WRAPPED_LINE = re.compile(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
-_PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?[A-Z0-9\-•*+])")
+# a period followed by "- item" on the same line continues an inline list ("- fever. - wt loss")
+_PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! )))")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
 # "Pacemaker? N" / "Fever? yes": a checklist answer after a question mark stays with its question
 _CHECKLIST_ANSWER = re.compile(r"(?i)(?:y|n|yes|no|none|neg|pos|unk|unknown|n/a)\b")

@@ -21,6 +21,7 @@ from . import rules as rule_files
 from .assertions import AssertionResolver
 from .context import ContextAnnotator
 from .decision import decide, note_age, note_duration_days
+from .measurements import apply_note_checks
 from .result import Result
 from .sections import Sectionizer
 from .sentences import ClinicalSentenceSplitter
@@ -117,7 +118,9 @@ class MriIndication:
         modifiers = self.context(doc, targets)
         sections = self.sectionizer.sections(doc.text)
         findings = self.assertions(doc, targets, modifiers, sections, note_date)
-        age, duration = note_age(findings), note_duration_days(findings)
+        age = note_age(findings)
+        findings = apply_note_checks(findings, age)
+        duration = note_duration_days(findings)
         result = Result(tuple(findings), age, duration, decide(findings, age, duration))
         doc._.mri_result = result.to_data()
         doc.spans[SPAN_GROUP] = [Span(doc, t.start, t.end, label=t.label) for t in targets]

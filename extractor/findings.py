@@ -13,6 +13,8 @@ class Finding:
 
     ``start``/``end`` are character offsets (end exclusive). ``section`` is the
     category of the section the mention is in, when the note has headers.
+    ``note_check`` names a rule check that needs the whole note
+    (:func:`extractor.measurements.apply_note_checks`).
     """
 
     label: str
@@ -27,6 +29,7 @@ class Finding:
     response: str | None = None
     value: float | int | None = None
     section: str | None = field(default=None, compare=False)
+    note_check: str | None = field(default=None, compare=False)
 
     @property
     def present(self) -> bool:

@@ -21,6 +21,9 @@ ABNORMALITY_CHECKS: dict[str, Callable[[str], bool | None]] = {
     "reflex": normalize.reflex_abnormal,
 }
 VALUE_CHECKS = ("duration", "age")
+#: checks that need the whole note: a plain fall is significant trauma only over 65 or with osteoporosis (SPEC)
+NOTE_CHECKS = ("elderly_fall",)
+ELDERLY_FALL_AGE = 65
 
 
 def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, dict]:
@@ -36,4 +39,13 @@ def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, 
     if check == "age":
         years = normalize.age_years(text)
         return years is not None, {"value": years}
+    if check in NOTE_CHECKS:
+        return True, {"note_check": check}
     raise ValueError(f"unknown check {check!r} in a target rule's metadata")
+
+
+def apply_note_checks(findings: list, age: int | None) -> list:
+    """Drop findings whose note-level check fails (a plain fall at 65 or younger without osteoporosis)."""
+    osteoporosis = any(f.label == "osteoporosis" and f.present for f in findings)
+    elderly = (age is not None and age > ELDERLY_FALL_AGE) or osteoporosis
+    return [f for f in findings if f.note_check != "elderly_fall" or elderly]

@@ -78,12 +78,12 @@ class ContextAnnotator:
                 continue
             sent_start, sent_end = int(sent_bounds[sentence]), int(sent_bounds[sentence + 1])
             spans = [_TargetSpan(targets[i]) for i in indices]
-            # prune_on_modifier_overlap drops cue words that are part of a target's own phrase
-            # ("not voided"): they neither modify it nor reach the targets after it
-            graph = ConTextGraph(targets=spans, prune_on_modifier_overlap=True, modifiers=[
-                _modifier(rule, start, end, sent_start, sent_end) for rule, start, end in sorted(
-                    matches, key=lambda m: m[1])
-            ])
+            # a cue inside a target's own phrase ("not" in "not voided") is part of the finding:
+            # it neither modifies it nor reaches the targets after it
+            cues = [(rule, start, end) for rule, start, end in sorted(matches, key=lambda m: m[1])
+                    if not any(span.start <= start and end <= span.end for span in spans)]
+            graph = ConTextGraph(targets=spans, modifiers=[
+                _modifier(rule, start, end, sent_start, sent_end) for rule, start, end in cues])
             graph.update_scopes()
             graph.apply_modifiers()
             position = {id(span): i for span, i in zip(spans, indices)}
@@ -92,15 +92,36 @@ class ContextAnnotator:
         return result
 
 
+class _Modifier(ConTextModifier):
+    """medspaCy's modifier, except that a cue sharing words with a target still modifies it.
+
+    medspaCy skips any target the cue overlaps. Cues inside a target are removed
+    before the graph is built, so an overlap left here is partial: "if worsening"
+    with "worsening weakness", "no new" with "new foot drop".
+    """
+
+    def modifies(self, target) -> bool:
+        if self.direction in ("TERMINATE", "PSEUDO") or not self.allows(target.label_.upper()):
+            return False
+        scope_start, scope_end = self.scope_span
+        if target.start < self._end and self._start < target.end:
+            return True
+        return target.start < scope_end and scope_start < target.end
+
+
 def _modifier(rule: ConTextRule, start: int, end: int, sent_start: int, sent_end: int) -> ConTextModifier:
     """A ``ConTextModifier`` whose scope is its direction within the sentence, capped by ``max_scope``."""
     direction = rule.direction.upper()
     scope_start, scope_end = sent_start, sent_end
-    if direction == "FORWARD":
+    if direction in ("TERMINATE", "PSEUDO"):
+        # their own span: medspaCy's overlap test misses a scope that lies inside a sentence-wide
+        # one, so a sentence-wide TERMINATE would never cut the scope of a shorter modifier
+        scope_start, scope_end = start, end
+    elif direction == "FORWARD":
         scope_start = end
     elif direction == "BACKWARD":
         scope_end = start
     if rule.max_scope is not None:
         scope_start = max(scope_start, start - rule.max_scope)
         scope_end = min(scope_end, end + rule.max_scope)
-    return ConTextModifier(rule, start, end, None, scope_start=scope_start, scope_end=scope_end)
+    return _Modifier(rule, start, end, None, scope_start=scope_start, scope_end=scope_end)

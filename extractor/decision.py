@@ -7,7 +7,7 @@ the reason sentence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from .findings import Finding
@@ -53,14 +53,25 @@ class Decision:
     warnings: list[str]
     alternative: str | None
     reason: str = field(default="", compare=False)
+    #: Which classifier decided (``extractor.classifier``); a learned one adds its outputs.
+    classifier: str = "rules"
+    probabilities: dict[str, float] | None = None
+    top_features: list[tuple[str, float]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "indication": self.indication, "suspected": list(self.suspected),
             "contrast": self.contrast, "coverage": self.coverage, "criteria": dict(self.criteria),
             "missing": list(self.missing), "warnings": list(self.warnings),
             "alternative": self.alternative, "reason": self.reason,
         }
+        if self.classifier != "rules":
+            record["classifier"] = self.classifier
+        if self.probabilities is not None:
+            record["probabilities"] = dict(self.probabilities)
+        if self.top_features is not None:
+            record["top_features"] = [[name, value] for name, value in self.top_features]
+        return record
 
 
 def note_age(findings: Iterable[Finding]) -> int | None:
@@ -108,6 +119,21 @@ def six_week_criteria(findings: list[Finding], present: set[str], duration_days:
     }
 
 
+def protocol(indication: str, suspected: list[str], present: set[str]) -> tuple[str | None, str | None]:
+    """(contrast, coverage): none when not indicated; infection or malignancy need contrast and the whole
+    spine; prior lumbar surgery needs contrast."""
+    if indication == "not_indicated":
+        return None, None
+    systemic = "infection" in suspected or "malignancy" in suspected
+    contrast = "with_and_without" if systemic or "prior_lumbar_surgery" in present else "without"
+    return contrast, "complete_spine" if systemic else "lumbar"
+
+
+def missing_documentation(indication: str, criteria: dict[str, bool | None]) -> list[str]:
+    """The six-week criteria that are not true, in SPEC order (none for an urgent note)."""
+    return [] if indication == "urgent" else [name for name in CRITERIA if criteria[name] is not True]
+
+
 def decide(findings: Iterable[Finding], age: int | None = None, duration_days: int | None = None) -> Decision:
     """Apply SPEC section 3 to a note's findings.
 
@@ -125,16 +151,22 @@ def decide(findings: Iterable[Finding], age: int | None = None, duration_days: i
         indication = "indicated"
     else:
         indication = "not_indicated"
-    contrast = coverage = None
-    if indication != "not_indicated":
-        systemic = "infection" in suspected or "malignancy" in suspected
-        contrast = "with_and_without" if systemic or "prior_lumbar_surgery" in present else "without"
-        coverage = "complete_spine" if systemic else "lumbar"
+    contrast, coverage = protocol(indication, suspected, present)
     warnings = [label for label in SAFETY if label in present]
     alternative = "ct_myelography" if "mri_unsafe_device" in present else None
-    missing = [] if indication == "urgent" else [name for name in CRITERIA if criteria[name] is not True]
-    decision = Decision(indication, suspected, contrast, coverage, criteria, missing, warnings, alternative)
+    decision = Decision(indication, suspected, contrast, coverage, criteria,
+                        missing_documentation(indication, criteria), warnings, alternative)
     return Decision(**{**decision.__dict__, "reason": reason(decision, findings, duration_days)})
+
+
+def with_indication(decision: Decision, indication: str, present: set[str]) -> Decision:
+    """``decision`` with another indication (a learned model's): protocol and missing as the rules would set them.
+
+    The reason is kept; the caller states why the indication changed.
+    """
+    contrast, coverage = protocol(indication, decision.suspected, present)
+    return replace(decision, indication=indication, contrast=contrast, coverage=coverage,
+                   missing=missing_documentation(indication, decision.criteria))
 
 
 def _evidence(findings: list[Finding], labels: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .classifier import IndicationModel, classify
 from .component import parse_note_date, register_extensions
 from .result import Result
 
@@ -50,7 +51,8 @@ def _make_doc(nlp: Language, text: object, note_date: object) -> Doc:
     return doc
 
 
-def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language | None = None) -> Result:
+def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language | None = None,
+            classifier: str | None = None, model: IndicationModel | None = None) -> Result:
     """Analyse one note.
 
     Parameters
@@ -61,6 +63,10 @@ def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language 
         The note's date (ISO string or ``date``), used for "since 2/14" durations.
     nlp:
         A pipeline from :func:`load`; the bundled one by default.
+    classifier:
+        ``"rules"``, ``"model"`` or ``"hybrid"`` (``extractor.classifier``); the project default by default.
+    model:
+        An ``IndicationModel``; the shipped ``models/indication`` by default.
 
     Examples
     --------
@@ -68,18 +74,22 @@ def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language 
     'not_indicated'
     """
     nlp = nlp or _default_nlp()
-    return Result.from_data(nlp(_make_doc(nlp, text, note_date))._.mri_result)
+    return classify(Result.from_data(nlp(_make_doc(nlp, text, note_date))._.mri_result), classifier, model)
 
 
 def analyze_many(texts: Iterable[str], note_dates: Iterable[object] | None = None, *,
-                 nlp: Language | None = None, batch_size: int = 64, n_process: int = 1) -> Iterator[Result]:
-    """Analyse many notes through ``nlp.pipe``; yields one :class:`Result` per text, in order."""
+                 nlp: Language | None = None, batch_size: int = 64, n_process: int = 1,
+                 classifier: str | None = None, model: IndicationModel | None = None) -> Iterator[Result]:
+    """Analyse many notes through ``nlp.pipe``; yields one :class:`Result` per text, in order.
+
+    ``classifier`` and ``model`` are as for :func:`analyze`.
+    """
     nlp = nlp or _default_nlp()
     texts = iter(texts)
     dates: Iterator[object] = iter(note_dates) if note_dates is not None else iter(lambda: None, 0)
     docs = (_make_doc(nlp, text, next(dates, None)) for text in texts)
     for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
-        yield Result.from_data(doc._.mri_result)
+        yield classify(Result.from_data(doc._.mri_result), classifier, model)
 
 
 register_extensions()

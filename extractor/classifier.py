@@ -14,23 +14,16 @@ import zipfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import sklearn
-import skops.io
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from .decision import CONDITION_NAMES, CRITERION_NAMES, with_indication
 from .features import note_features
 from .result import Result
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 CLASSIFIERS = ("rules", "model", "hybrid")
 #: The classifier of ``extractor.analyze`` and the CLI (chosen on the devset, see the README).
@@ -74,14 +67,25 @@ class ModelOutput:
     top_features: list[tuple[str, float]]
 
 
+# scikit-learn and skops are imported where a model is trained or loaded, so the rules-only
+# path (`import extractor`, the default classifier) does not pay for them at start-up.
+
+
 def _estimators(seed: int) -> dict[str, Any]:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
     return {
         "logistic_regression": LogisticRegression(class_weight="balanced", max_iter=5000),
         "gradient_boosting": HistGradientBoostingClassifier(random_state=seed),
     }
 
 
-def _pipeline(estimator: Any) -> Pipeline:
+def _pipeline(estimator: Any) -> "Pipeline":
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return Pipeline([("features", DictVectorizer(sparse=False)), ("scale", StandardScaler()), ("model", estimator)])
 
 
@@ -89,7 +93,7 @@ def _pipeline(estimator: Any) -> Pipeline:
 class IndicationModel:
     """A fitted pipeline (features, scaling, calibrated estimator) and its metadata (``meta.json``)."""
 
-    pipeline: Pipeline
+    pipeline: "Pipeline"
     meta: dict[str, Any]
 
     @property
@@ -104,6 +108,8 @@ class IndicationModel:
         class times the standardised value; for the tree model, the features
         furthest from the training mean (largest absolute standardised value).
         """
+        from threadpoolctl import threadpool_limits
+
         vectorizer, scaler, calibrated = (step for _, step in self.pipeline.steps)
         raw = vectorizer.transform([note_features(result)])
         with threadpool_limits(1):  # one row: OpenMP threads only cost time, and oversubscribe under n_process
@@ -123,6 +129,8 @@ class IndicationModel:
 
     def save(self, path: str | Path) -> None:
         """Write ``path/model.skops`` and ``path/meta.json`` (with the file's non-default types)."""
+        import skops.io
+
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         skops.io.dump(self.pipeline, path / "model.skops")
@@ -132,6 +140,10 @@ class IndicationModel:
     @classmethod
     def load(cls, path: str | Path) -> "IndicationModel":
         """Load a saved model; raise ``ModelVersionError`` or ``ModelFileError`` instead of guessing."""
+        import sklearn
+        import skops.io
+        from sklearn.pipeline import Pipeline
+
         path = Path(path)
         model_file, meta_file = path / "model.skops", path / "meta.json"
         try:
@@ -165,6 +177,10 @@ def train(results: Sequence[Result], labels: Sequence[str], seed: int = 13,
     Returns the model and the CV report: per family its best parameters and
     the mean and standard deviation of macro-F1 over the folds.
     """
+    import sklearn
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
     features = [note_features(r) for r in results]
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
     report, best = {}, {}

@@ -12,7 +12,7 @@ import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -125,10 +125,6 @@ class MriIndication:
         doc._.mri_result = result.to_data()
         doc.spans[SPAN_GROUP] = [Span(doc, t.start, t.end, label=t.label) for t in targets]
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def to_disk(self, path: "str | Path", *, exclude: Iterable[str] = ()) -> None:
         """Write the rule files next to the pipeline, so it loads without this repository."""

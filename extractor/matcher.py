@@ -147,10 +147,6 @@ class RuleMatcher:
                 self._anchored[key] = Matcher(self._vocab, validate=True)
             self._anchored[key].add(label, [pattern])
 
-    @property
-    def rules(self) -> list[BaseRule]:
-        return list(self._rules)
-
     def _token_matches(self, doc: Doc) -> set[tuple[int, int, int]]:
         found = set(self._unanchored(doc)) if len(self._unanchored) else set()
         if not self._anchored or len(doc) == 0:

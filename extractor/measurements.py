@@ -20,7 +20,6 @@ ABNORMALITY_CHECKS: dict[str, Callable[[str], bool | None]] = {
     "strength": normalize.is_weak,
     "reflex": normalize.reflex_abnormal,
 }
-VALUE_CHECKS = ("duration", "age")
 #: checks that need the whole note: a plain fall is significant trauma only over 65 or with osteoporosis (SPEC)
 NOTE_CHECKS = ("elderly_fall",)
 ELDERLY_FALL_AGE = 65

@@ -26,7 +26,7 @@ from .result import Result
 from .sections import Sectionizer
 from .sentences import ClinicalSentenceSplitter
 from .targets import TargetFinder
-from .tokenizer import add_clinical_infixes
+from .tokenizer import use_clinical_tokenizer
 
 SPAN_GROUP = "mri_findings"
 
@@ -99,7 +99,7 @@ class MriIndication:
         self.clinical_tokenizer = clinical_tokenizer
         self.set_sentences = set_sentences
         if clinical_tokenizer:
-            add_clinical_infixes(nlp)
+            use_clinical_tokenizer(nlp)
         self._nlp = nlp
         self._load(self.patterns_dir)
 

@@ -48,9 +48,9 @@ class AssertionResolver:
         return {default["attribute"]: True}
 
     def __call__(self, doc: Doc, targets: list[Target], modifiers: list[list[str]],
-                 sections: list[Section], note_date: dt.date | None) -> list[Finding]:
+                 sections: list[Section], note_date: dt.date | None, text: str | None = None) -> list[Finding]:
         starts = [s.start_char for s in sections]
-        note_text = doc.text  # Doc.text joins every token: read it once
+        note_text = doc.text if text is None else text  # Doc.text joins every token: read it once
         findings = []
         for target, categories in zip(targets, modifiers or [[] for _ in targets]):
             section = section_at(sections, starts, target.start_char)

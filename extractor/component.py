@@ -106,18 +106,20 @@ class MriIndication:
     def _load(self, patterns_dir: str) -> None:
         self.sentence_splitter = ClinicalSentenceSplitter.from_json(Path(patterns_dir) / "sentence_rules.json")
         self.sectionizer = Sectionizer.from_json(Path(patterns_dir) / "section_rules.json")
-        self.target_finder = TargetFinder(self._nlp, rule_files.load_target_rules(patterns_dir))
-        self.context = ContextAnnotator(self._nlp, rule_files.load_context_rules(patterns_dir))
+        frequency = rule_files.load_word_frequencies(patterns_dir)
+        self.target_finder = TargetFinder(self._nlp, rule_files.load_target_rules(patterns_dir), frequency)
+        self.context = ContextAnnotator(self._nlp, rule_files.load_context_rules(patterns_dir), frequency)
         self.assertions = AssertionResolver(rule_files.load_json("section_context.json", patterns_dir))
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # joins every token: read it once
         if self.set_sentences:
-            self.sentence_splitter(doc)
+            self.sentence_splitter(doc, text)
         note_date = parse_note_date(doc._.note_date)
-        targets = self.target_finder(doc)
-        modifiers = self.context(doc, targets)
-        sections = self.sectionizer.sections(doc.text)
-        findings = self.assertions(doc, targets, modifiers, sections, note_date)
+        targets = self.target_finder(doc, text)
+        modifiers = self.context(doc, targets, text)
+        sections = self.sectionizer.sections(text)
+        findings = self.assertions(doc, targets, modifiers, sections, note_date, text)
         age = note_age(findings)
         findings = apply_note_checks(findings, age)
         duration = note_duration_days(findings)

@@ -53,11 +53,12 @@ def sentence_ids(doc: Doc) -> np.ndarray:
 class ContextAnnotator:
     """Find the ConText modifiers of each target."""
 
-    def __init__(self, nlp: Language, rules: list[ConTextRule]):
-        self._matcher = RuleMatcher(nlp, rules, name="mri_context")
+    def __init__(self, nlp: Language, rules: list[ConTextRule], word_frequency: dict[str, float] | None = None):
+        self._matcher = RuleMatcher(nlp, rules, name="mri_context", word_frequency=word_frequency)
 
-    def __call__(self, doc: Doc, targets: list[Target]) -> list[list[str]]:
-        """Return, for each target, the categories of the modifiers that modify it."""
+    def __call__(self, doc: Doc, targets: list[Target], text: str | None = None) -> list[list[str]]:
+        """Return, for each target, the categories of the modifiers that modify it
+        (``text`` is ``doc.text``, when the caller has it)."""
         if not targets:
             return []
         sent_of = sentence_ids(doc)
@@ -67,7 +68,7 @@ class ContextAnnotator:
         for index, target in enumerate(targets):
             by_sentence[int(sent_of[target.start])].append(index)
         modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
-        for rule, start, end in self._matcher(doc):
+        for rule, start, end in self._matcher(doc, text):
             sentence = int(sent_of[start])
             if sentence in by_sentence:
                 modifiers_by_sentence[sentence].append((rule, start, min(end, n_tokens)))

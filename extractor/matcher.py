@@ -18,20 +18,26 @@ Overlapping matches keep the longest (medspaCy's pruning).
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from medspacy.common.base_rule import BaseRule
-from medspacy.common.util import prune_overlapping_matches
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from .regex_analysis import DIGIT, anchored_language, required_literals
+from .token_patterns import COLUMNS, AnchoredPattern, supported
+
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
 MAX_VARIANTS = 4096  # a pattern with more expansions than this stays in the Matcher
+MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
+_DIGIT = re.compile(r"\d")
+_UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
 
 
 def _token_variants(token: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -84,11 +90,23 @@ def as_phrase(pattern: Sequence[dict[str, Any]]) -> tuple[str, list[str]] | None
     return attrs.pop(), words
 
 
-def required_words(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str]] | None:
-    """``(attr, words)``: one of ``words`` must occur in any match (the required token with the
-    fewest alternatives), or None when no token is a required fixed word."""
-    best: tuple[str, set[str]] | None = None
-    for token in pattern:
+def as_set_token(token: dict[str, Any]) -> dict[str, Any]:
+    """A token spec whose ``REGEX`` accepts a short list of whole words, as an ``IN`` list of them."""
+    for attr in ("LOWER", "TEXT", "ORTH"):
+        value = token.get(attr)
+        if isinstance(value, dict) and set(value) == {"REGEX"}:
+            words = anchored_language(value["REGEX"])
+            if words is not None:
+                return {**token, attr: {"IN": sorted(w for w in words if w)}}
+    return token
+
+
+def anchor(pattern: Sequence[dict[str, Any]], frequency: Callable[[str], float]) -> tuple[str, set[str], int] | None:
+    """``(attr, words, position)``: every match holds one of ``words`` at ``pattern[position]``, the
+    required word token whose words are rarest in all (by ``frequency``); None when no token is a
+    required fixed word."""
+    best, best_cost = None, None
+    for position, token in enumerate(pattern):
         if token.get("OP") not in (None, "1"):
             continue
         for attr in ("LOWER", "ORTH", "TEXT"):
@@ -99,23 +117,60 @@ def required_words(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str]] | 
                 words = set(value["IN"])
             else:
                 continue
-            if best is None or len(words) < len(best[1]):
-                best = ("LOWER" if attr == "LOWER" else "ORTH", words)
+            cost = sum(frequency(word.lower()) for word in words)
+            if best_cost is None or cost < best_cost:
+                best_cost = cost
+                best = ("LOWER" if attr == "LOWER" else "ORTH", words, position)
     return best
+
+
+def prune_longest(matches: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """medspaCy's ``prune_overlapping_matches`` (keep the longer of two overlapping matches, repeat
+    until stable), with the same result, in linear passes instead of ``list.pop(0)`` and recursion."""
+    current = sorted(matches, key=lambda m: (m[1], m[2]))
+    while current:
+        pruned = []
+        count, i = len(current), 1
+        here = current[0]
+        while True:
+            if i >= count:
+                pruned.append(here)
+                break
+            following = current[i]
+            i += 1
+            if following[1] < here[2]:  # overlaps (sorted by start)
+                pruned.append(following if following[2] - following[1] > here[2] - here[1] else here)
+                if i >= count:
+                    break
+                here = current[i]
+                i += 1
+            else:
+                pruned.append(here)
+                here = following
+        if len(pruned) == count:
+            return pruned
+        current = sorted(pruned, key=lambda m: (m[1], m[2]))
+    return current
 
 
 class RuleMatcher:
     """Match a list of medspaCy rules; ``__call__`` returns ``(rule, start, end)`` token matches."""
 
-    def __init__(self, nlp: Language, rules: Iterable[BaseRule], name: str):
+    def __init__(self, nlp: Language, rules: Iterable[BaseRule], name: str,
+                 word_frequency: Mapping[str, float] | None = None):
+        frequencies = dict(word_frequency or {})
+        floor = min(frequencies.values(), default=1.0) / 2
+        self._frequency = lambda word: frequencies.get(word, floor)
         self._rules: list[BaseRule] = []
         self._vocab = nlp.vocab
         self._unanchored = Matcher(nlp.vocab, validate=True)
-        self._anchored: dict[tuple[str, int], Matcher] = {}
+        self._anchored: dict[tuple[str, int], list[AnchoredPattern]] = defaultdict(list)
         self._phrases = {"LOWER": PhraseMatcher(nlp.vocab, attr="LOWER"),
                          "ORTH": PhraseMatcher(nlp.vocab, attr="ORTH")}
-        self._regexes: list[tuple[re.Pattern, int]] = []
+        # (regex, rule index, literal requirements, whether it reads the lower-cased text)
+        self._regexes: list[tuple[re.Pattern, int, list[tuple[str, ...]], bool]] = []
         self._key_to_rule: dict[int, int] = {}
+        self._columns: set[int] = set()
         for index, rule in enumerate(rules):
             self._rules.append(rule)
             label = f"{name}_{index}"
@@ -124,60 +179,159 @@ class RuleMatcher:
             if rule.pattern is None:
                 self._phrases["LOWER"].add(label, [nlp.make_doc(rule.literal.lower())])
             elif isinstance(rule.pattern, str):
-                self._regexes.append((re.compile(rule.pattern, re.IGNORECASE), index))
+                requirements = [tuple(sorted(r)) for r in required_literals(rule.pattern)][:MAX_REQUIREMENTS]
+                self._regexes.append(_compile_regex(rule.pattern) + (index, requirements))
             elif isinstance(rule.pattern, list):
-                phrases = [as_phrase(p) for p in expand_pattern(rule.pattern)]
+                pattern = [as_set_token(token) for token in rule.pattern]
+                phrases = [as_phrase(p) for p in expand_pattern(pattern)]
                 if all(phrases):
                     for attr, words in phrases:
                         self._phrases[attr].add(label, [Doc(nlp.vocab, words=words)])
                 else:
-                    self._add_token_pattern(label, rule.pattern)
+                    self._add_token_pattern(label, pattern)
             else:
                 raise ValueError(f"rule {rule.literal!r}: pattern must be a list or a string")
+        self._index_anchors()
 
     def _add_token_pattern(self, label: str, pattern: list[dict[str, Any]]) -> None:
-        anchor = required_words(pattern)
-        if anchor is None:
+        found = anchor(pattern, self._frequency) if supported(pattern) else None
+        if found is None:
             self._unanchored.add(label, [pattern])
             return
-        attr, words = anchor
+        attr, words, position = found
+        compiled = AnchoredPattern(self._vocab.strings[label], pattern, position, self._vocab.strings)
+        self._columns.update(compiled.columns)
         for word in words:
-            key = (attr, self._vocab.strings.add(word.lower() if attr == "LOWER" else word))
-            if key not in self._anchored:
-                self._anchored[key] = Matcher(self._vocab, validate=True)
-            self._anchored[key].add(label, [pattern])
+            self._anchored[(attr, self._vocab.strings.add(word))].append(compiled)
 
-    def _token_matches(self, doc: Doc) -> set[tuple[int, int, int]]:
-        found = set(self._unanchored(doc)) if len(self._unanchored) else set()
-        if not self._anchored or len(doc) == 0:
+    def _index_anchors(self) -> None:
+        """Sorted anchor hashes per attribute, with their pattern lists, for vectorised lookup."""
+        self._pattern_lists = list(self._anchored.values())
+        number = {id(patterns): i for i, patterns in enumerate(self._pattern_lists)}
+        self._anchor_index = {}
+        for attr in ("LOWER", "ORTH"):
+            keys = sorted((h, number[id(p)]) for (a, h), p in self._anchored.items() if a == attr)
+            self._anchor_index[attr] = (np.array([h for h, _ in keys], dtype=np.uint64),
+                                        np.array([i for _, i in keys], dtype=np.int64))
+
+    def _token_matches(self, doc: Doc, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
+        """Match each token pattern from the occurrences of its anchor word, inside their sentence."""
+        found = list(self._unanchored(doc)) if len(self._unanchored) else []
+        if not self._anchored:
             return found
-        words = doc.to_array(["LOWER", "ORTH", "SENT_START"]).astype(np.int64)
-        sentence_of = np.cumsum(words[:, 2] == 1)
-        bounds = np.flatnonzero(np.diff(np.concatenate(([-1], sentence_of, [sentence_of[-1] + 1])))).tolist()
-        sentences_by_key: dict[tuple[str, int], set[int]] = defaultdict(set)
-        for column, attr in ((0, "LOWER"), (1, "ORTH")):
-            for position, word in enumerate(words[:, column].tolist()):
-                key = (attr, word & 0xFFFFFFFFFFFFFFFF)
-                if key in self._anchored:
-                    sentences_by_key[key].add(int(np.searchsorted(bounds, position, side="right")) - 1)
-        for key, sentences in sentences_by_key.items():
-            matcher = self._anchored[key]
-            for sentence in sentences:
-                start, end = bounds[sentence], bounds[sentence + 1]
-                found.update((m, start + s, start + e) for m, s, e in matcher(doc[start:end]))
+        used = sorted(self._columns | {COLUMNS.index("LOWER"), COLUMNS.index("ORTH")})
+        table = doc.to_array([COLUMNS[c] for c in used])
+        columns: list = [None] * len(COLUMNS)
+        for i, column in enumerate(used):
+            columns[column] = table[:, i].tolist()
+        for attr in ("LOWER", "ORTH"):
+            hashes, pattern_list = self._anchor_index[attr]
+            if not len(hashes):
+                continue
+            words = table[:, used.index(COLUMNS.index(attr))]
+            at = np.minimum(np.searchsorted(hashes, words), len(hashes) - 1)
+            positions = np.flatnonzero(hashes[at] == words)
+            if not len(positions):
+                continue
+            sentence = np.searchsorted(sentence_starts, positions, side="right") - 1
+            for position, lists, lower, upper in zip(
+                    positions.tolist(), pattern_list[at[positions]].tolist(),
+                    sentence_starts[sentence].tolist(), sentence_starts[sentence + 1].tolist()):
+                for pattern in self._pattern_lists[lists]:
+                    found.extend(pattern.matches(position, lower, upper, columns))
         return found
 
-    def __call__(self, doc: Doc) -> list[tuple[BaseRule, int, int]]:
-        matches = [(self._key_to_rule[key], start, end) for key, start, end in self._token_matches(doc)]
+    def _regex_matches(self, doc: Doc, text: str, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
+        """Run each regex over the runs of sentences that hold one literal of each of its requirements."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # case mapping changed offsets: search everywhere
+            lowered = None
+        char_starts = doc.to_array("IDX")[sentence_starts[:-1]].tolist() + [len(text)]
+        char_starts[0] = 0
+        holding: dict[str, set[int]] = {}
+        found = []
+        for regex, on_lowered, index, requirements in self._regexes:
+            searched = lowered if on_lowered else text
+            if searched is None:
+                regex, searched = re.compile(regex.pattern, re.IGNORECASE), text
+            if not requirements or lowered is None:
+                windows = [(0, len(text))]
+            else:
+                sentences = None
+                for requirement in requirements:
+                    hits = set()
+                    for literal in requirement:
+                        if literal not in holding:
+                            holding[literal] = _sentences_holding(text if literal == DIGIT else lowered,
+                                                                  literal, char_starts)
+                        hits |= holding[literal]
+                    sentences = hits if sentences is None else sentences & hits
+                    if not sentences:
+                        break
+                windows = _merge_runs(sorted(sentences), char_starts)
+            for start, end in windows:
+                for match in regex.finditer(searched, start, end):
+                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        found.append((index, span.start, span.end))
+        return found
+
+    def __call__(self, doc: Doc, text: str | None = None) -> list[tuple[BaseRule, int, int]]:
+        """Pruned ``(rule, start, end)`` matches (``text`` is ``doc.text``, when the caller has it)."""
+        if len(doc) == 0:
+            return []
+        starts = doc.to_array("SENT_START")
+        starts[0] = 1
+        sentence_starts = np.append(np.flatnonzero(starts == 1), len(doc))
+        matches = [(self._key_to_rule[key], start, end) for key, start, end in
+                   self._token_matches(doc, sentence_starts)]
         for phrases in self._phrases.values():
             matches += [(self._key_to_rule[key], start, end) for key, start, end in phrases(doc)]
         if self._regexes:
-            text = doc.text
-            for regex, index in self._regexes:
-                for found in regex.finditer(text):
-                    span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
-                    if span is not None and len(span):
-                        matches.append((index, span.start, span.end))
+            matches += self._regex_matches(doc, doc.text if text is None else text, sentence_starts)
         # ties between equally long overlapping matches go to the rule listed first
-        pruned = prune_overlapping_matches(sorted(set(matches), key=lambda m: (m[1], m[2], m[0])))
+        pruned = prune_longest(sorted(set(matches), key=lambda m: (m[1], m[2], m[0])))
         return [(self._rules[index], start, end) for index, start, end in pruned]
+
+
+def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
+    """The regex and whether it runs on the lower-cased text.
+
+    A case-insensitive search of the text finds what a case-sensitive search of the lower-cased text
+    finds, and the latter is faster. Patterns with upper-case letters or inline case flags keep
+    ``re.IGNORECASE`` on the text as written.
+    """
+    if _UPPER_OR_FLAG.search(pattern):
+        return re.compile(pattern, re.IGNORECASE), False
+    return re.compile(pattern), True
+
+
+def _sentences_holding(text: str, literal: str, char_starts: list[int]) -> set[int]:
+    """The numbers of the sentences whose text holds ``literal`` (:data:`DIGIT`: any digit)."""
+    sentences = set()
+    if literal == DIGIT:
+        found = _DIGIT.search(text)
+        position = found.start() if found else -1
+    else:
+        position = text.find(literal)
+    while position != -1:
+        sentence = bisect.bisect_right(char_starts, position) - 1
+        sentences.add(sentence)
+        following = char_starts[sentence + 1]  # look on from the next sentence
+        if literal == DIGIT:
+            found = _DIGIT.search(text, following)
+            position = found.start() if found else -1
+        else:
+            position = text.find(literal, following)
+    return sentences
+
+
+def _merge_runs(sentences: list[int], char_starts: list[int]) -> list[tuple[int, int]]:
+    """Character windows over runs of consecutive sentence numbers."""
+    windows: list[tuple[int, int]] = []
+    for sentence in sentences:
+        if windows and windows[-1][1] == char_starts[sentence]:
+            windows[-1] = (windows[-1][0], char_starts[sentence + 1])
+        else:
+            windows.append((char_starts[sentence], char_starts[sentence + 1]))
+    return windows

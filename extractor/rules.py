@@ -46,6 +46,15 @@ def load_context_rules(patterns_dir: str | Path = DEFAULT_PATTERNS_DIR) -> list[
     return rules
 
 
+def load_word_frequencies(patterns_dir: str | Path = DEFAULT_PATTERNS_DIR) -> dict[str, float]:
+    """Words per million tokens of clinical text (``word_frequencies.json``; the project's when
+    ``patterns_dir`` has none). The matcher starts each token pattern at its rarest word."""
+    path = Path(patterns_dir) / "word_frequencies.json"
+    if not path.exists():
+        path = DEFAULT_PATTERNS_DIR / "word_frequencies.json"
+    return json.loads(path.read_text(encoding="utf-8"))["per_million"]
+
+
 def load_json(name: str, patterns_dir: str | Path = DEFAULT_PATTERNS_DIR) -> dict:
     """A plain JSON settings file of ``patterns/`` (sentence rules, section defaults)."""
     path = Path(patterns_dir) / name

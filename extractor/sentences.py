@@ -88,13 +88,14 @@ class ClinicalSentenceSplitter:
             previous = boundary
         return capped
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(self, doc: Doc, text: str | None = None) -> Doc:
+        """Set ``SENT_START`` on ``doc`` (``text`` is ``doc.text``, when the caller has it)."""
         if len(doc) == 0:
             return doc
         token_starts = doc.to_array("IDX").astype(np.int64)
         sent_starts = np.full(len(doc), -1, dtype=np.int64)
         sent_starts[0] = 1
-        boundaries = np.asarray(self.boundaries(doc.text), dtype=np.int64)
+        boundaries = np.asarray(self.boundaries(doc.text if text is None else text), dtype=np.int64)
         if boundaries.size:
             token_ids = np.searchsorted(token_starts, boundaries, side="left")
             sent_starts[token_ids[token_ids < len(doc)]] = 1

@@ -35,12 +35,13 @@ class Target:
 class TargetFinder:
     """Match target rules over a whole document."""
 
-    def __init__(self, nlp: Language, rules: list[TargetRule]):
-        self._matcher = RuleMatcher(nlp, rules, name="mri_targets")
+    def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None):
+        self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency)
 
-    def __call__(self, doc: Doc) -> list[Target]:
+    def __call__(self, doc: Doc, text: str | None = None) -> list[Target]:
+        """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it)."""
         targets = []
-        for rule, start, end in sorted(self._matcher(doc), key=lambda m: (m[1], m[2])):
+        for rule, start, end in sorted(self._matcher(doc, text), key=lambda m: (m[1], m[2])):
             span = doc[start:end]
             check = (rule.metadata or {}).get("check")
             targets.append(Target(rule.category, start, end, span.start_char, span.end_char, check,

@@ -1,0 +1,194 @@
+"""What a rule's regex can match, read from its parse tree (``re._parser``).
+
+Two questions make the rules cheap to run without changing what they match:
+
+- :func:`anchored_language`: the finite set of strings a token regex such as
+  ``^(?:fracture|fx)s?$`` accepts, so that a ``{"REGEX": ...}`` token becomes
+  a set lookup;
+- :func:`required_literals`: strings one of which every match contains, so
+  a text regex runs only where one of them occurs.
+
+Both answer ``None`` when they cannot be sure, and the caller then runs the
+regex as written.
+"""
+from __future__ import annotations
+
+import itertools
+
+try:  # Python 3.11+
+    import re._constants as sre
+    import re._parser as sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as sre
+    import sre_parse
+
+_STARTS = (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING)
+_ENDS = (sre.AT_END, sre.AT_END_STRING)
+_START_MARK, _END_MARK = "\x00", "\x01"
+MAX_CLASS_SIZE = 40
+
+
+def _class_chars(items) -> list[str] | None:
+    chars: list[str] = []
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.append(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] < MAX_CLASS_SIZE:
+            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return chars
+
+
+def _language(items, limit: int) -> list[str] | None:
+    """All strings the sequence ``items`` matches, or None (infinite, too many, or unsupported)."""
+    strings = [""]
+    for op, av in items:
+        if op is sre.LITERAL:
+            options = [chr(av)]
+        elif op is sre.IN:
+            options = _class_chars(av)
+        elif op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, inner = av
+            options = None if (add_flags | del_flags) & sre.SRE_FLAG_IGNORECASE else _language(inner, limit)
+        elif op is sre.BRANCH:
+            options = []
+            for alternative in av[1]:
+                part = _language(alternative, limit)
+                if part is None:
+                    return None
+                options.extend(part)
+        elif op is sre.AT and av in _STARTS:
+            options = [_START_MARK]
+        elif op is sre.AT and av in _ENDS:
+            options = [_END_MARK]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, high, inner = av
+            part = _language(inner, limit)
+            if part is None or high is sre.MAXREPEAT or high > 8:
+                return None
+            options = []
+            for count in range(low, high + 1):
+                options.extend("".join(p) for p in itertools.product(part, repeat=count))
+                if len(options) > limit:
+                    return None
+        else:
+            return None
+        if options is None:
+            return None
+        strings = [s + o for s in strings for o in dict.fromkeys(options)]
+        if len(strings) > limit:
+            return None
+    return strings
+
+
+def anchored_language(pattern: str, limit: int = 512) -> set[str] | None:
+    """The strings a regex anchored at both ends (``^...$``) accepts, when there are at most ``limit``.
+
+    >>> sorted(anchored_language("^incontin[ae]nce$|^incontinent$"))
+    ['incontinance', 'incontinence', 'incontinent']
+    >>> anchored_language("^\\d+$") is None
+    True
+    >>> anchored_language("^fx$|fracture") is None  # "fracture" may occur anywhere in the token
+    True
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:
+        return None
+    if parsed.state.flags & sre.SRE_FLAG_IGNORECASE:
+        return None
+    strings = _language(list(parsed), limit)
+    if strings is None:
+        return None
+    accepted = set()
+    for string in strings:
+        # the anchors are enumerated as marks: each string must open with ^ and close with $, nothing between
+        if not (string.startswith(_START_MARK) and string.endswith(_END_MARK)):
+            return None
+        inner = string[1:-1]
+        if _START_MARK in inner or _END_MARK in inner:
+            return None
+        accepted.add(inner)
+    return accepted
+
+
+DIGIT = r"\d"  #: stands for "some digit" among required literals
+
+
+def _is_digit_class(op, av) -> bool:
+    if op is not sre.IN:
+        return False
+    chars = _class_chars(av)
+    if chars is not None:
+        return bool(chars) and all(c.isdigit() for c in chars)
+    return av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]
+
+
+def _requirements(items) -> list[set[str]]:
+    """Sets of literals (or :data:`DIGIT`), each of which every match of ``items`` must touch."""
+    found: list[set[str]] = []
+    run: set[str] | None = None  # literal strings ending at the current item
+
+    def flush():
+        nonlocal run
+        if run:
+            found.append(run)
+        run = None
+
+    for op, av in items:
+        if op is sre.AT:
+            continue  # zero width: the literals on both sides are adjacent
+        if op is sre.LITERAL:
+            run = {r + chr(av).lower() for r in (run or {""})}
+            continue
+        if op in (sre.SUBPATTERN, sre.BRANCH):
+            inner = [(op, av)]
+            strings = _language(inner, 16)
+            if strings is not None and all(_START_MARK not in x and _END_MARK not in x for x in strings):
+                run = {r + x.lower() for r in (run or {""}) for x in strings}
+                continue
+        flush()
+        if _is_digit_class(op, av):
+            found.append({DIGIT})
+        elif op is sre.SUBPATTERN:
+            found.extend(_requirements(av[3]))
+        elif op is sre.BRANCH:
+            parts = [_requirements(alternative) for alternative in av[1]]
+            if all(parts):
+                # one requirement per alternative: the most selective of each
+                found.append(set().union(*(max(part, key=_selectivity) for part in parts)))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found.extend(_requirements(av[2]))
+        elif op is sre.ASSERT and av[0] == 1:
+            found.extend(_requirements(av[1]))  # a lookahead reads on from the match, inside the window
+    flush()
+    return found
+
+
+def _selectivity(literals: set[str]) -> tuple[int, int]:
+    return (min(99 if x == DIGIT else len(x) for x in literals), -len(literals))
+
+
+def required_literals(pattern: str, min_length: int = 3) -> list[set[str]]:
+    r"""Sets of lower-case literals such that every match of ``pattern`` contains one literal of
+    each set (:data:`DIGIT` for any digit); only sets whose literals are at least
+    ``min_length`` long are kept. An empty list: nothing to look for.
+
+    >>> [sorted(r) for r in required_literals(r"\b(?:esr|crp)\s*[:=]?\s*\d+")]
+    [['\\d'], ['crp', 'esr']]
+    >>> [sorted(r) for r in required_literals(r"(?<=, )ic(?:e|ing)\b")]
+    [['ice', 'icing']]
+    >>> required_literals(r"\b\d?\s*(?:d|w)\b")
+    []
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:
+        return []
+    found = [r for r in _requirements(list(parsed)) if _selectivity(r)[0] >= min_length]
+    unique = []
+    for requirement in sorted(found, key=_selectivity, reverse=True):
+        if requirement not in unique:
+            unique.append(requirement)
+    return unique

@@ -18,12 +18,12 @@ Overlapping matches keep the longest (medspaCy's pruning).
 """
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import ahocorasick
 import numpy as np
 from medspacy.common.base_rule import BaseRule
 from spacy.language import Language
@@ -36,7 +36,7 @@ from .token_patterns import COLUMNS, AnchoredPattern, supported
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
 MAX_VARIANTS = 4096  # a pattern with more expansions than this stays in the Matcher
 MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
 
 
@@ -192,6 +192,7 @@ class RuleMatcher:
             else:
                 raise ValueError(f"rule {rule.literal!r}: pattern must be a list or a string")
         self._index_anchors()
+        self._index_literals()
 
     def _add_token_pattern(self, label: str, pattern: list[dict[str, Any]]) -> None:
         found = anchor(pattern, self._frequency) if supported(pattern) else None
@@ -241,34 +242,66 @@ class RuleMatcher:
                     found.extend(pattern.matches(position, lower, upper, columns))
         return found
 
+    def _index_literals(self) -> None:
+        """One Aho-Corasick automaton over every literal the regexes require."""
+        literals = sorted({lit for *_, requirements in self._regexes for r in requirements for lit in r} - {DIGIT})
+        self._literal_ids = {literal: i for i, literal in enumerate(literals)}
+        self._literal_ids[DIGIT] = len(literals)
+        self._literals = None
+        if literals:
+            self._literals = ahocorasick.Automaton()
+            for literal, i in self._literal_ids.items():
+                if literal != DIGIT:
+                    self._literals.add_word(literal, (i, len(literal)))
+            self._literals.make_automaton()
+        # each requirement as the literal ids it accepts
+        self._regexes = [(regex, on_lowered, index, [tuple(self._literal_ids[lit] for lit in r) for r in reqs])
+                         for regex, on_lowered, index, reqs in self._regexes]
+
+    def _sentence_masks(self, text: str, lowered: str, char_starts: np.ndarray) -> list[int]:
+        """For each literal id, a bit mask of the sentences holding it."""
+        masks = [0] * len(self._literal_ids)
+        starts, ids = [], []
+        if self._literals is not None:
+            for end, (literal, length) in self._literals.iter(lowered):
+                starts.append(end - length + 1)
+                ids.append(literal)
+        digit = self._literal_ids[DIGIT]
+        for found in _DIGITS.finditer(text):
+            starts.append(found.start())
+            ids.append(digit)
+        if starts:
+            sentences = (np.searchsorted(char_starts, starts, side="right") - 1).tolist()
+            for literal, sentence in zip(ids, sentences):
+                masks[literal] |= 1 << sentence
+        return masks
+
     def _regex_matches(self, doc: Doc, text: str, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
         """Run each regex over the runs of sentences that hold one literal of each of its requirements."""
         lowered = text.lower()
         if len(lowered) != len(text):  # case mapping changed offsets: search everywhere
             lowered = None
-        char_starts = doc.to_array("IDX")[sentence_starts[:-1]].tolist() + [len(text)]
+        char_starts = doc.to_array("IDX")[sentence_starts[:-1]]
         char_starts[0] = 0
-        holding: dict[str, set[int]] = {}
+        bounds = char_starts.tolist() + [len(text)]
+        masks = self._sentence_masks(text, lowered, char_starts) if lowered is not None else None
         found = []
         for regex, on_lowered, index, requirements in self._regexes:
             searched = lowered if on_lowered else text
             if searched is None:
                 regex, searched = re.compile(regex.pattern, re.IGNORECASE), text
-            if not requirements or lowered is None:
+            if not requirements or masks is None:
                 windows = [(0, len(text))]
             else:
-                sentences = None
+                sentences = -1  # all bits set
                 for requirement in requirements:
-                    hits = set()
+                    held = 0
                     for literal in requirement:
-                        if literal not in holding:
-                            holding[literal] = _sentences_holding(text if literal == DIGIT else lowered,
-                                                                  literal, char_starts)
-                        hits |= holding[literal]
-                    sentences = hits if sentences is None else sentences & hits
+                        held |= masks[literal]
+                    sentences &= held
                     if not sentences:
                         break
-                windows = _merge_runs(sorted(sentences), char_starts)
+                windows = _windows(sentences, bounds)
             for start, end in windows:
                 for match in regex.finditer(searched, start, end):
                     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -306,32 +339,19 @@ def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
     return re.compile(pattern), True
 
 
-def _sentences_holding(text: str, literal: str, char_starts: list[int]) -> set[int]:
-    """The numbers of the sentences whose text holds ``literal`` (:data:`DIGIT`: any digit)."""
-    sentences = set()
-    if literal == DIGIT:
-        found = _DIGIT.search(text)
-        position = found.start() if found else -1
-    else:
-        position = text.find(literal)
-    while position != -1:
-        sentence = bisect.bisect_right(char_starts, position) - 1
-        sentences.add(sentence)
-        following = char_starts[sentence + 1]  # look on from the next sentence
-        if literal == DIGIT:
-            found = _DIGIT.search(text, following)
-            position = found.start() if found else -1
-        else:
-            position = text.find(literal, following)
-    return sentences
-
-
-def _merge_runs(sentences: list[int], char_starts: list[int]) -> list[tuple[int, int]]:
-    """Character windows over runs of consecutive sentence numbers."""
+def _windows(sentences: int, bounds: list[int]) -> list[tuple[int, int]]:
+    """Character windows over the runs of consecutive sentences set in the bit mask ``sentences``."""
     windows: list[tuple[int, int]] = []
-    for sentence in sentences:
-        if windows and windows[-1][1] == char_starts[sentence]:
-            windows[-1] = (windows[-1][0], char_starts[sentence + 1])
+    sentence = 0
+    while sentences:
+        if sentences & 1:
+            start = sentence
+            while sentences & 1:
+                sentences >>= 1
+                sentence += 1
+            windows.append((bounds[start], bounds[sentence]))
         else:
-            windows.append((char_starts[sentence], char_starts[sentence + 1]))
+            skip = (sentences & -sentences).bit_length() - 1  # jump to the next set bit
+            sentences >>= skip
+            sentence += skip
     return windows

@@ -30,12 +30,15 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .regex_analysis import DIGIT, anchored_language, required_literals
+from .regex_analysis import DIGIT, Requirement, anchored_language, required_literals
 from .token_patterns import COLUMNS, AnchoredPattern, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
 MAX_VARIANTS = 4096  # a pattern with more expansions than this stays in the Matcher
 MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
+# per million tokens: a digit, punctuation, and the most a gate's literals may add up to
+DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0
+_WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
 _UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
 
@@ -179,8 +182,7 @@ class RuleMatcher:
             if rule.pattern is None:
                 self._phrases["LOWER"].add(label, [nlp.make_doc(rule.literal.lower())])
             elif isinstance(rule.pattern, str):
-                requirements = [tuple(sorted(r)) for r in required_literals(rule.pattern)][:MAX_REQUIREMENTS]
-                self._regexes.append(_compile_regex(rule.pattern) + (index, requirements))
+                self._regexes.append(_compile_regex(rule.pattern) + (index, self._gates(rule.pattern)))
             elif isinstance(rule.pattern, list):
                 pattern = [as_set_token(token) for token in rule.pattern]
                 phrases = [as_phrase(p) for p in expand_pattern(pattern)]
@@ -242,9 +244,20 @@ class RuleMatcher:
                     found.extend(pattern.matches(position, lower, upper, columns))
         return found
 
+    def _gates(self, pattern: str) -> list[Requirement]:
+        """The (at most :data:`MAX_REQUIREMENTS`) rarest requirements of a regex, by word frequency."""
+        def cost(requirement: Requirement) -> float:
+            total = 0.0
+            for literal in requirement.literals:
+                words = _WORD.findall(literal)
+                total += DIGIT_FREQUENCY if literal == DIGIT else min(map(self._frequency, words), default=PUNCT_FREQUENCY)
+            return total
+        gates = sorted((r for r in required_literals(pattern) if cost(r) <= MAX_GATE_FREQUENCY), key=cost)
+        return gates[:MAX_REQUIREMENTS]
+
     def _index_literals(self) -> None:
         """One Aho-Corasick automaton over every literal the regexes require."""
-        literals = sorted({lit for *_, requirements in self._regexes for r in requirements for lit in r} - {DIGIT})
+        literals = sorted({lit for *_, gates in self._regexes for r in gates for lit in r.literals} - {DIGIT})
         self._literal_ids = {literal: i for i, literal in enumerate(literals)}
         self._literal_ids[DIGIT] = len(literals)
         self._literals = None
@@ -254,9 +267,10 @@ class RuleMatcher:
                 if literal != DIGIT:
                     self._literals.add_word(literal, (i, len(literal)))
             self._literals.make_automaton()
-        # each requirement as the literal ids it accepts
-        self._regexes = [(regex, on_lowered, index, [tuple(self._literal_ids[lit] for lit in r) for r in reqs])
-                         for regex, on_lowered, index, reqs in self._regexes]
+        # each gate as (the literal ids it accepts, whether a lookbehind reads them)
+        self._regexes = [(regex, on_lowered, index,
+                          [(tuple(self._literal_ids[lit] for lit in r.literals), r.behind) for r in gates])
+                         for regex, on_lowered, index, gates in self._regexes]
 
     def _sentence_masks(self, text: str, lowered: str, char_starts: np.ndarray) -> list[int]:
         """For each literal id, a bit mask of the sentences holding it."""
@@ -293,11 +307,13 @@ class RuleMatcher:
             if not requirements or masks is None:
                 windows = [(0, len(text))]
             else:
-                sentences = -1  # all bits set
-                for requirement in requirements:
+                sentences = (1 << (len(bounds) - 1)) - 1  # every sentence
+                for literals, behind in requirements:
                     held = 0
-                    for literal in requirement:
+                    for literal in literals:
                         held |= masks[literal]
+                    if behind:  # the literal may end the sentence before the match
+                        held |= held << 1
                     sentences &= held
                     if not sentences:
                         break
@@ -318,8 +334,11 @@ class RuleMatcher:
         sentence_starts = np.append(np.flatnonzero(starts == 1), len(doc))
         matches = [(self._key_to_rule[key], start, end) for key, start, end in
                    self._token_matches(doc, sentence_starts)]
+        sentence_of = np.cumsum(starts == 1).tolist()
         for phrases in self._phrases.values():
-            matches += [(self._key_to_rule[key], start, end) for key, start, end in phrases(doc)]
+            # a phrase stays inside one sentence, as the token patterns do
+            matches += [(self._key_to_rule[key], start, end) for key, start, end in phrases(doc)
+                        if sentence_of[start] == sentence_of[end - 1]]
         if self._regexes:
             matches += self._regex_matches(doc, doc.text if text is None else text, sentence_starts)
         # ties between equally long overlapping matches go to the rule listed first

@@ -14,6 +14,7 @@ regex as written.
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 try:  # Python 3.11+
     import re._constants as sre
@@ -125,15 +126,23 @@ def _is_digit_class(op, av) -> bool:
     return av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]
 
 
-def _requirements(items) -> list[set[str]]:
-    """Sets of literals (or :data:`DIGIT`), each of which every match of ``items`` must touch."""
-    found: list[set[str]] = []
+class Requirement(NamedTuple):
+    """Every match holds one of ``literals`` (lower-case; :data:`DIGIT`: any digit). When
+    ``behind``, a lookbehind reads it: it lies before the match, maybe in the sentence before."""
+
+    literals: frozenset
+    behind: bool = False
+
+
+def _requirements(items, behind: bool = False) -> list[Requirement]:
+    """The requirements every match of ``items`` meets."""
+    found: list[Requirement] = []
     run: set[str] | None = None  # literal strings ending at the current item
 
     def flush():
         nonlocal run
         if run:
-            found.append(run)
+            found.append(Requirement(frozenset(run), behind))
         run = None
 
     for op, av in items:
@@ -143,42 +152,43 @@ def _requirements(items) -> list[set[str]]:
             run = {r + chr(av).lower() for r in (run or {""})}
             continue
         if op in (sre.SUBPATTERN, sre.BRANCH):
-            inner = [(op, av)]
-            strings = _language(inner, 16)
+            strings = _language([(op, av)], 16)
             if strings is not None and all(_START_MARK not in x and _END_MARK not in x for x in strings):
                 run = {r + x.lower() for r in (run or {""}) for x in strings}
                 continue
         flush()
         if _is_digit_class(op, av):
-            found.append({DIGIT})
+            found.append(Requirement(frozenset([DIGIT]), behind))
         elif op is sre.SUBPATTERN:
-            found.extend(_requirements(av[3]))
+            found.extend(_requirements(av[3], behind))
         elif op is sre.BRANCH:
-            parts = [_requirements(alternative) for alternative in av[1]]
+            parts = [_requirements(alternative, behind) for alternative in av[1]]
             if all(parts):
                 # one requirement per alternative: the most selective of each
-                found.append(set().union(*(max(part, key=_selectivity) for part in parts)))
+                chosen = [max(part, key=_selectivity) for part in parts]
+                found.append(Requirement(frozenset().union(*(r.literals for r in chosen)),
+                                         any(r.behind for r in chosen)))
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            found.extend(_requirements(av[2]))
-        elif op is sre.ASSERT and av[0] == 1:
-            found.extend(_requirements(av[1]))  # a lookahead reads on from the match, inside the window
+            found.extend(_requirements(av[2], behind))
+        elif op is sre.ASSERT:
+            # a lookahead reads on from the match, inside its window; a lookbehind reads back
+            found.extend(_requirements(av[1], behind or av[0] < 0))
     flush()
     return found
 
 
-def _selectivity(literals: set[str]) -> tuple[int, int]:
-    return (min(99 if x == DIGIT else len(x) for x in literals), -len(literals))
+def _selectivity(requirement: Requirement) -> tuple[int, int]:
+    return (min(99 if x == DIGIT else len(x) for x in requirement.literals), -len(requirement.literals))
 
 
-def required_literals(pattern: str, min_length: int = 3) -> list[set[str]]:
-    r"""Sets of lower-case literals such that every match of ``pattern`` contains one literal of
-    each set (:data:`DIGIT` for any digit); only sets whose literals are at least
-    ``min_length`` long are kept. An empty list: nothing to look for.
+def required_literals(pattern: str, min_length: int = 2) -> list[Requirement]:
+    r"""The requirements every match of ``pattern`` meets, whose literals are all at least
+    ``min_length`` long, most selective first. An empty list: nothing to look for.
 
-    >>> [sorted(r) for r in required_literals(r"\b(?:esr|crp)\s*[:=]?\s*\d+")]
+    >>> [sorted(r.literals) for r in required_literals(r"\b(?:esr|crp)\s*[:=]?\s*\d+")]
     [['\\d'], ['crp', 'esr']]
-    >>> [sorted(r) for r in required_literals(r"(?<=, )ic(?:e|ing)\b")]
-    [['ice', 'icing']]
+    >>> [(sorted(r.literals), r.behind) for r in required_literals(r"(?<=, )ic(?:e|ing)\b")]
+    [(['ice', 'icing'], False), ([', '], True)]
     >>> required_literals(r"\b\d?\s*(?:d|w)\b")
     []
     """
@@ -187,8 +197,4 @@ def required_literals(pattern: str, min_length: int = 3) -> list[set[str]]:
     except Exception:
         return []
     found = [r for r in _requirements(list(parsed)) if _selectivity(r)[0] >= min_length]
-    unique = []
-    for requirement in sorted(found, key=_selectivity, reverse=True):
-        if requirement not in unique:
-            unique.append(requirement)
-    return unique
+    return sorted(set(found), key=lambda r: (_selectivity(r), sorted(r.literals)), reverse=True)

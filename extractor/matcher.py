@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .regex_analysis import DIGIT, Requirement, anchored_language, required_literals
+from .regex_analysis import DIGIT, Requirement, anchored_language, first_char_lookahead, required_literals
 from .token_patterns import COLUMNS, AnchoredPattern, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
@@ -40,6 +40,7 @@ MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
 DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
+_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
 _UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
 
 
@@ -350,9 +351,14 @@ def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
     """The regex and whether it runs on the lower-cased text.
 
     A case-insensitive search of the text finds what a case-sensitive search of the lower-cased text
-    finds, and the latter is faster. Patterns with upper-case letters or inline case flags keep
+    finds, and the latter is faster. A pattern that opens with lookarounds first checks the
+    character a match must start with (:func:`first_char_lookahead`). Patterns with upper-case letters or inline case flags keep
     ``re.IGNORECASE`` on the text as written.
     """
+    ahead = first_char_lookahead(pattern)
+    if ahead:  # after any global flags, which must open the pattern
+        flags = _GLOBAL_FLAGS.match(pattern).group(0)
+        pattern = flags + ahead + pattern[len(flags):]
     if _UPPER_OR_FLAG.search(pattern):
         return re.compile(pattern, re.IGNORECASE), False
     return re.compile(pattern), True

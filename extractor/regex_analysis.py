@@ -14,6 +14,7 @@ regex as written.
 from __future__ import annotations
 
 import itertools
+import re
 from typing import NamedTuple
 
 try:  # Python 3.11+
@@ -198,3 +199,56 @@ def required_literals(pattern: str, min_length: int = 2) -> list[Requirement]:
         return []
     found = [r for r in _requirements(list(parsed)) if _selectivity(r)[0] >= min_length]
     return sorted(set(found), key=lambda r: (_selectivity(r), sorted(r.literals)), reverse=True)
+
+
+def _first_chars(items) -> tuple[set[str], bool] | None:
+    """(characters a match of ``items`` can start with, whether it may start with a digit), or None."""
+    for op, av in items:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero width
+        if op is sre.LITERAL:
+            return {chr(av)}, False
+        if op is sre.IN:
+            if _is_digit_class(op, av) and _class_chars(av) is None:
+                return set(), True
+            chars = _class_chars(av)
+            return (set(chars), False) if chars else None
+        if op is sre.SUBPATTERN:
+            return _first_chars(av[3])
+        if op is sre.BRANCH:
+            chars, digit = set(), False
+            for alternative in av[1]:
+                part = _first_chars(alternative)
+                if part is None:
+                    return None
+                chars |= part[0]
+                digit = digit or part[1]
+            return chars, digit
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return _first_chars(av[2])
+        return None
+    return None  # may match the empty string
+
+
+def first_char_lookahead(pattern: str) -> str | None:
+    r"""``(?=[...])`` naming the characters every match starts with, when the pattern opens with
+    lookarounds that would otherwise be tried at every position; else None.
+
+    >>> first_char_lookahead(r"(?<!temp )(?<!\d)\b\d{1,3}\s*yo")
+    '(?=[\\d])'
+    >>> first_char_lookahead(r"\bfever") is None  # opens with a cheap test already
+    True
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:
+        return None
+    items = list(parsed)
+    if not items or items[0][0] not in (sre.ASSERT, sre.ASSERT_NOT):
+        return None
+    first = _first_chars(items)
+    if first is None or len(first[0]) > MAX_CLASS_SIZE:
+        return None
+    chars, digit = first
+    body = ("\\d" if digit else "") + "".join(re.escape(c) for c in sorted(chars))
+    return f"(?=[{body}])" if body else None

@@ -146,7 +146,7 @@ def _walk(steps: Sequence[Step], start: int, limit: int, direction: int, columns
 class AnchoredPattern:
     """One token pattern, matched from an occurrence of its anchor token (``pattern[anchor]``)."""
 
-    __slots__ = ("key", "anchor_tests", "before", "after", "columns")
+    __slots__ = ("key", "anchor_tests", "before", "after", "columns", "guards")
 
     def __init__(self, key: int, pattern: Sequence[dict[str, Any]], anchor: int, strings: StringStore):
         compiled = [_compile_token(token, strings) for token in pattern]
@@ -156,10 +156,18 @@ class AnchoredPattern:
         self.before = [_step(*token) for token in compiled[:anchor][::-1]]
         self.after = [_step(*token) for token in compiled[anchor + 1:]]
         self.columns = {column for tests, _op in compiled for column, _ in tests}
+        # the tokens right next to the anchor, when required and a lone set test: most attempts fail there
+        self.guards = tuple((offset, step[0], step[1]) for offset, steps in ((1, self.after), (-1, self.before))
+                            if steps and steps[0][1] is not None and steps[0][3] == "1"
+                            for step in steps[:1])
 
     def matches(self, position: int, lower: int, upper: int,
                 columns: list[list[int]]) -> list[tuple[int, int, int]]:
         """``(key, start, end)`` for each match holding the anchor at ``position``, within [lower, upper)."""
+        for offset, column, expected in self.guards:
+            neighbour = position + offset
+            if not lower <= neighbour < upper or columns[column][neighbour] not in expected:
+                return []
         if self.anchor_tests and not _holds(self.anchor_tests, position, columns):
             return []
         ends = _walk(self.after, position + 1, upper, 1, columns)

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import multiprocessing
+from collections import deque
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -80,16 +83,60 @@ def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language 
 def analyze_many(texts: Iterable[str], note_dates: Iterable[object] | None = None, *,
                  nlp: Language | None = None, batch_size: int = 64, n_process: int = 1,
                  classifier: str | None = None, model: IndicationModel | None = None) -> Iterator[Result]:
-    """Analyse many notes through ``nlp.pipe``; yields one :class:`Result` per text, in order.
+    """Analyse many notes; yields one :class:`Result` per text, in order.
 
-    ``classifier`` and ``model`` are as for :func:`analyze`.
+    One process runs ``nlp.pipe``. With ``n_process`` > 1, worker processes forked from this one
+    (so they share its loaded rules) each analyse ``batch_size`` notes at a time and send back the
+    results, not the ``Doc`` objects; where ``fork`` is unavailable, ``nlp.pipe(n_process=...)``
+    does the work. ``classifier`` and ``model`` are as for :func:`analyze`.
     """
     nlp = nlp or _default_nlp()
     texts = iter(texts)
     dates: Iterator[object] = iter(note_dates) if note_dates is not None else iter(lambda: None, 0)
+    if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
+        notes = ((_validate_text(text), _iso_date(next(dates, None))) for text in texts)
+        for data in _analyze_in_workers(nlp, notes, batch_size, n_process):
+            yield classify(Result.from_data(data), classifier, model)
+        return
     docs = (_make_doc(nlp, text, next(dates, None)) for text in texts)
     for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
         yield classify(Result.from_data(doc._.mri_result), classifier, model)
+
+
+def _iso_date(value: object) -> str | None:
+    date = parse_note_date(value)
+    return date.isoformat() if date else None
+
+
+_WORKER_NLP: Language | None = None  # the pipeline a forked worker inherits
+
+
+def _analyze_chunk(notes: list[tuple[str, str | None]]) -> list[dict]:
+    results = []
+    for text, date in notes:
+        doc = _WORKER_NLP.make_doc(text)
+        doc._.note_date = date
+        results.append(_WORKER_NLP(doc)._.mri_result)
+    return results
+
+
+def _analyze_in_workers(nlp: Language, notes: Iterator[tuple[str, str | None]], batch_size: int,
+                        n_process: int) -> Iterator[dict]:
+    """Result data of each note, in order, from ``n_process`` forked workers; at most two chunks
+    per worker wait at a time, so a long input is never read ahead into memory."""
+    global _WORKER_NLP
+    _WORKER_NLP = nlp
+    try:
+        with multiprocessing.get_context("fork").Pool(n_process) as pool:
+            pending: deque = deque()
+            for chunk in iter(lambda: list(itertools.islice(notes, batch_size)), []):
+                pending.append(pool.apply_async(_analyze_chunk, (chunk,)))
+                if len(pending) >= 2 * n_process:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+    finally:
+        _WORKER_NLP = None
 
 
 register_extensions()

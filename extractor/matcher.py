@@ -34,7 +34,7 @@ from .regex_analysis import DIGIT, Requirement, anchored_language, first_char_lo
 from .token_patterns import COLUMNS, AnchoredPattern, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
-MAX_VARIANTS = 4096  # a pattern with more expansions than this stays in the Matcher
+MAX_VARIANTS = 256  # a pattern with more expansions than this stays in the Matcher
 MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
 # per million tokens: a digit, punctuation, and the most a gate's literals may add up to
 DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0

@@ -6,6 +6,7 @@
     mri-indication baseline TRAIN.jsonl TEST.jsonl [--json metrics.json]
     mri-indication check GOLD.jsonl
     mri-indication negex FILE [--json out.json]
+    mri-indication bench [--notes N] [--length CHARS] [--n-process K] [--json out.json]
 """
 from __future__ import annotations
 
@@ -185,6 +186,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from evaluation.bench import SCALING_SIZES, format_table, run_bench
+
+    for name in ("notes", "length", "n_process", "medspacy_notes"):
+        if getattr(args, name) < 1:
+            return _die(f"--{name.replace('_', '-')} must be at least 1")
+    result = run_bench(notes=args.notes, length=args.length, n_process=args.n_process,
+                       medspacy_notes=args.medspacy_notes, scaling_sizes=None if args.no_scaling else SCALING_SIZES)
+    print(format_table(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def cmd_negex(args: argparse.Namespace) -> int:
     from evaluation.negex import format_negex, score_negex
 
@@ -240,6 +255,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a gold JSONL file")
     check.add_argument("gold")
     check.set_defaults(func=cmd_check)
+
+    bench = commands.add_parser("bench", help="throughput against spaCy's tokenizer and medspaCy's default pipeline")
+    bench.add_argument("--notes", type=int, default=1000, help="generated notes to time (default 1000)")
+    bench.add_argument("--length", type=int, default=1800, help="characters per note, at most (default 1800)")
+    bench.add_argument("--n-process", type=int, default=2, help="worker processes for (d) (default 2)")
+    bench.add_argument("--medspacy-notes", type=int, default=200,
+                       help="of those notes, how many medspaCy's slower pipeline runs on (default 200)")
+    bench.add_argument("--no-scaling", action="store_true", help="skip the 1k-1M character single notes")
+    bench.add_argument("--json", help="write the measurements as JSON")
+    bench.set_defaults(func=cmd_bench)
 
     negex = commands.add_parser("negex", help="score negation/temporality/experiencer on a NegEx test file")
     negex.add_argument("file")

@@ -1,0 +1,210 @@
+"""Throughput benchmark: our pipeline against spaCy's tokenizer and medspaCy's default pipeline.
+
+One run times, on the same generated notes (the corpus generator's clinical
+text, cut to ``length`` characters at line ends):
+
+(a) ``tokenizer``: ``spacy.blank("en")``'s tokenizer alone;
+(b) ``medspacy_default``: ``medspacy.load()`` (PyRuSH sentences, TargetMatcher,
+    ConText) with our target and context rules instead of its own, on the
+    first ``medspacy_notes`` notes, as it is two orders of magnitude slower;
+(c) ``pipeline``: :func:`extractor.analyze_many`, decision included, one process;
+(d) ``pipeline_n_process``: the same with ``n_process`` worker processes.
+
+Each pipeline first sees warm-up notes written with another seed, so caches
+hold what a long run would hold, but not the timed notes themselves.
+``scaling`` times :func:`extractor.analyze` on single notes from 1,000 to
+1,000,000 characters: prose, prose without sentence punctuation, and a
+repeated negated list. Peak memory is the process's maximum resident set.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import spacy
+
+GENERATOR = Path(__file__).resolve().parent.parent / "corpora" / "generator" / "generate.py"
+SCALING_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+WARMUP_NOTES = 30
+NEGATED_LIST = ("Denies fever, chills, night sweats, saddle anesthesia, urinary retention, bowel incontinence, "
+                "leg weakness, foot drop, weight loss, IV drug use, history of cancer and recent trauma. ")
+
+
+def _generator():
+    if not GENERATOR.exists():
+        raise FileNotFoundError(f"the bench writes its notes with {GENERATOR}, which this install lacks; "
+                                "run it from a clone of the repository")
+    spec = importlib.util.spec_from_file_location("mri_corpus_generator", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generated_lines(count: int, seed: int) -> list[str]:
+    """The plain-text lines of ``count`` generated notes."""
+    generator = _generator()
+    markup, _meta = generator.generate(count, seed)
+    lines = []
+    for note in markup.split("=== id:")[1:]:
+        lines.extend(generator.plain_text(note.split("\n", 1)[1]).strip().splitlines())
+    return lines
+
+
+def make_notes(count: int, length: int, seed: int = 7) -> list[str]:
+    """``count`` notes of generated lines in their order, each cut at the last space before
+    ``length`` characters.
+
+    >>> notes = make_notes(3, 600)
+    >>> len(notes), all(500 < len(n) <= 600 for n in notes)
+    (3, True)
+    """
+    lines: list[str] = []
+    notes: list[str] = []
+    while len(notes) < count:
+        note = ""
+        while len(note) < length:
+            if not lines:  # write more notes with the generator
+                seed += 1
+                lines = generated_lines(max(1, (count - len(notes)) * length // 2000) + 2, seed)[::-1]
+            note = f"{note}\n{lines.pop()}" if note else lines.pop()
+        cut = note.rfind(" ", 0, length + 1)
+        notes.append(note[:cut if cut > length // 2 else length].rstrip())
+    return notes
+
+
+def timed(run: Callable[[Sequence[str]], object], texts: Sequence[str]) -> dict:
+    """Notes and characters per second of ``run(texts)``."""
+    start = time.perf_counter()
+    run(texts)
+    seconds = time.perf_counter() - start
+    chars = sum(map(len, texts))
+    return {"notes": len(texts), "seconds": round(seconds, 3), "notes_per_s": round(len(texts) / seconds, 1),
+            "chars_per_s": round(chars / seconds)}
+
+
+def medspacy_default_pipeline(patterns_dir: str | None = None):
+    """``medspacy.load()`` with our target and context rules in place of its own."""
+    import medspacy
+    from spacy.tokens import Span
+
+    from extractor import rules
+    from extractor._quiet import silence_third_party_logs
+
+    silence_third_party_logs()
+    target_rules = rules.load_target_rules(patterns_dir or rules.DEFAULT_PATTERNS_DIR)
+    for rule in target_rules:  # TargetMatcher sets a rule's fixed attributes on its spans
+        for attribute in rule.attributes or {}:
+            if not Span.has_extension(attribute):
+                Span.set_extension(attribute, default=None)
+    nlp = medspacy.load(load_rules=False)
+    nlp.get_pipe("medspacy_target_matcher").add(target_rules)
+    nlp.get_pipe("medspacy_context").add(rules.load_context_rules(patterns_dir or rules.DEFAULT_PATTERNS_DIR))
+    return nlp
+
+
+def scaling(nlp, sizes: Sequence[int] = SCALING_SIZES, seed: int = 11) -> list[dict]:
+    """Milliseconds per 1,000 characters of single notes of each size, for three kinds of text."""
+    from extractor import analyze
+
+    prose = "\n".join(generated_lines(max(2, sizes[-1] // 2000), seed))
+    while len(prose) < sizes[-1]:
+        prose += "\n" + prose
+    no_punctuation = prose.translate(str.maketrans({".": " ", "!": " ", "?": " ", ";": " ", "\n": " "}))
+    negated = NEGATED_LIST * (sizes[-1] // len(NEGATED_LIST) + 1)
+    analyze(prose[:1000], nlp=nlp)
+    rows = []
+    for case, text in (("prose", prose), ("no_punctuation", no_punctuation), ("negated_list", negated)):
+        for size in sizes:
+            if case != "prose" and size not in (sizes[1], sizes[-1]):
+                continue  # the other kinds are checked where the linearity target is set: 10k and 1M
+            note = text[:size]
+            start = time.perf_counter()
+            analyze(note, nlp=nlp)
+            seconds = time.perf_counter() - start
+            rows.append({"case": case, "chars": len(note), "ms_per_1k_chars": round(seconds * 1e6 / len(note), 3)})
+    return rows
+
+
+def machine() -> dict:
+    """Where the bench ran."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "spacy": spacy.__version__}
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024) if platform.system() == "Darwin" else peak / 1024, 1)
+
+
+def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspacy_notes: int = 200,
+              scaling_sizes: Sequence[int] | None = SCALING_SIZES, seed: int = 7) -> dict:
+    """Run every measurement; returns the ``--json`` record."""
+    from extractor import analyze_many, load
+
+    texts = make_notes(notes, length, seed)
+    warmup = make_notes(WARMUP_NOTES, length, seed + 1000)
+
+    blank = spacy.blank("en")
+    list(blank.tokenizer.pipe(warmup))
+    tokenizer = timed(lambda t: list(blank.tokenizer.pipe(t)), texts)
+
+    nlp = load()
+    list(analyze_many(warmup, nlp=nlp))
+    pipeline = timed(lambda t: list(analyze_many(t, nlp=nlp)), texts)
+    parallel = timed(lambda t: list(analyze_many(t, nlp=nlp, n_process=n_process)), texts)
+    scaled = scaling(nlp, scaling_sizes) if scaling_sizes else []
+
+    medspacy_nlp = medspacy_default_pipeline()
+    list(medspacy_nlp.pipe(warmup[:5]))
+    medspacy_default = timed(lambda t: list(medspacy_nlp.pipe(t)), texts[:medspacy_notes])
+
+    return {
+        "machine": machine(),
+        "notes": len(texts),
+        "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
+        "tokenizer": tokenizer,
+        "medspacy_default": medspacy_default,
+        "pipeline": pipeline,
+        "pipeline_n_process": {"n_process": n_process, **parallel},
+        "ratios": {
+            "pipeline_vs_tokenizer": round(pipeline["notes_per_s"] / tokenizer["notes_per_s"], 3),
+            "pipeline_vs_medspacy_default": round(pipeline["notes_per_s"] / medspacy_default["notes_per_s"], 1),
+            "n_process_vs_pipeline": round(parallel["notes_per_s"] / pipeline["notes_per_s"], 2),
+        },
+        "peak_rss_mb": peak_rss_mb(),
+        "scaling": scaled,
+    }
+
+
+def format_table(result: dict) -> str:
+    """The bench as a plain-text table."""
+    rows = [("(a) spaCy blank tokenizer", result["tokenizer"]),
+            ("(b) medspaCy default + our rules", result["medspacy_default"]),
+            ("(c) our pipeline, 1 process", result["pipeline"]),
+            (f"(d) our pipeline, n_process={result['pipeline_n_process']['n_process']}",
+             result["pipeline_n_process"])]
+    lines = [f"{result['notes']} notes, mean {result['mean_chars']:.0f} characters; "
+             f"{result['machine']['cpu']}, {result['machine']['cores']} cores",
+             f"{'':36s} {'notes':>6s} {'notes/s':>9s} {'chars/s':>11s}"]
+    lines += [f"{name:36s} {row['notes']:>6d} {row['notes_per_s']:>9.1f} {row['chars_per_s']:>11,d}"
+              for name, row in rows]
+    ratios = result["ratios"]
+    lines += [f"(c)/(a) {ratios['pipeline_vs_tokenizer']:.3f}   (c)/(b) {ratios['pipeline_vs_medspacy_default']:.1f}x"
+              f"   (d)/(c) {ratios['n_process_vs_pipeline']:.2f}x   peak RSS {result['peak_rss_mb']:.0f} MB"]
+    if result["scaling"]:
+        lines.append("scaling: ms per 1,000 characters of one note")
+        lines += [f"  {row['case']:15s} {row['chars']:>9,d} chars  {row['ms_per_1k_chars']:8.3f} ms"
+                  for row in result["scaling"]]
+    return "\n".join(lines)

@@ -68,7 +68,8 @@ class ContextAnnotator:
         for index, target in enumerate(targets):
             by_sentence[int(sent_of[target.start])].append(index)
         modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
-        for rule, start, end in self._matcher(doc, text):
+        in_target_sentence = np.isin(sent_of, list(by_sentence))
+        for rule, start, end in self._matcher(doc, text, only=in_target_sentence):
             sentence = int(sent_of[start])
             if sentence in by_sentence:
                 modifiers_by_sentence[sentence].append((rule, start, min(end, n_tokens)))

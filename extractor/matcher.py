@@ -218,8 +218,10 @@ class RuleMatcher:
             self._anchor_index[attr] = (np.array([h for h, _ in keys], dtype=np.uint64),
                                         np.array([i for _, i in keys], dtype=np.int64))
 
-    def _token_matches(self, doc: Doc, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
-        """Match each token pattern from the occurrences of its anchor word, inside their sentence."""
+    def _token_matches(self, doc: Doc, sentence_starts: np.ndarray,
+                       only: np.ndarray | None = None) -> list[tuple[int, int, int]]:
+        """Match each token pattern from the occurrences of its anchor word, inside their sentence
+        (and only from the tokens ``only`` marks, when given)."""
         found = list(self._unanchored(doc)) if len(self._unanchored) else []
         if not self._anchored:
             return found
@@ -234,7 +236,8 @@ class RuleMatcher:
                 continue
             words = table[:, used.index(COLUMNS.index(attr))]
             at = np.minimum(np.searchsorted(hashes, words), len(hashes) - 1)
-            positions = np.flatnonzero(hashes[at] == words)
+            hit = hashes[at] == words
+            positions = np.flatnonzero(hit if only is None else hit & only)
             if not len(positions):
                 continue
             sentence = np.searchsorted(sentence_starts, positions, side="right") - 1
@@ -326,15 +329,20 @@ class RuleMatcher:
                         found.append((index, span.start, span.end))
         return found
 
-    def __call__(self, doc: Doc, text: str | None = None) -> list[tuple[BaseRule, int, int]]:
-        """Pruned ``(rule, start, end)`` matches (``text`` is ``doc.text``, when the caller has it)."""
+    def __call__(self, doc: Doc, text: str | None = None,
+                 only: np.ndarray | None = None) -> list[tuple[BaseRule, int, int]]:
+        """Pruned ``(rule, start, end)`` matches (``text`` is ``doc.text``, when the caller has it).
+
+        ``only``, a boolean per token, keeps the matches that start on a marked token; mark whole
+        sentences, since matches stay inside one.
+        """
         if len(doc) == 0:
             return []
         starts = doc.to_array("SENT_START")
         starts[0] = 1
         sentence_starts = np.append(np.flatnonzero(starts == 1), len(doc))
         matches = [(self._key_to_rule[key], start, end) for key, start, end in
-                   self._token_matches(doc, sentence_starts)]
+                   self._token_matches(doc, sentence_starts, only)]
         sentence_of = np.cumsum(starts == 1).tolist()
         for phrases in self._phrases.values():
             # a phrase stays inside one sentence, as the token patterns do
@@ -342,6 +350,8 @@ class RuleMatcher:
                         if sentence_of[start] == sentence_of[end - 1]]
         if self._regexes:
             matches += self._regex_matches(doc, doc.text if text is None else text, sentence_starts)
+        if only is not None:
+            matches = [m for m in matches if only[m[1]]]
         # ties between equally long overlapping matches go to the rule listed first
         pruned = prune_longest(sorted(set(matches), key=lambda m: (m[1], m[2], m[0])))
         return [(self._rules[index], start, end) for index, start, end in pruned]

@@ -232,7 +232,7 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
 
 def first_char_lookahead(pattern: str) -> str | None:
     r"""``(?=[...])`` naming the characters every match starts with, when the pattern opens with
-    lookarounds that would otherwise be tried at every position; else None.
+    lookarounds or groups that would otherwise be tried in full at every position; else None.
 
     >>> first_char_lookahead(r"(?<!temp )(?<!\d)\b\d{1,3}\s*yo")
     '(?=[\\d])'
@@ -244,8 +244,8 @@ def first_char_lookahead(pattern: str) -> str | None:
     except Exception:
         return None
     items = list(parsed)
-    if not items or items[0][0] not in (sre.ASSERT, sre.ASSERT_NOT):
-        return None
+    if not items or items[0][0] in (sre.LITERAL, sre.IN, sre.AT):
+        return None  # the engine scans for a first literal or class by itself; \b fails fast
     first = _first_chars(items)
     if first is None or len(first[0]) > MAX_CLASS_SIZE:
         return None

@@ -143,6 +143,18 @@ def _walk(steps: Sequence[Step], start: int, limit: int, direction: int, columns
     return states
 
 
+def _guard(steps: Sequence[Step], direction: int) -> tuple[int, int, int, frozenset] | None:
+    """``(direction, reach, column, words)``: the first required token on that side of the anchor,
+    a lone set test, lies within ``reach`` tokens (only optional tokens come before it). Most
+    attempts fail this cheap test."""
+    for reach, (column, expected, _tests, op) in enumerate(steps, start=1):
+        if op == "1":
+            return (direction, reach, column, expected) if expected is not None else None
+        if op != "?":
+            return None
+    return None
+
+
 class AnchoredPattern:
     """One token pattern, matched from an occurrence of its anchor token (``pattern[anchor]``)."""
 
@@ -156,17 +168,21 @@ class AnchoredPattern:
         self.before = [_step(*token) for token in compiled[:anchor][::-1]]
         self.after = [_step(*token) for token in compiled[anchor + 1:]]
         self.columns = {column for tests, _op in compiled for column, _ in tests}
-        # the tokens right next to the anchor, when required and a lone set test: most attempts fail there
-        self.guards = tuple((offset, step[0], step[1]) for offset, steps in ((1, self.after), (-1, self.before))
-                            if steps and steps[0][1] is not None and steps[0][3] == "1"
-                            for step in steps[:1])
+        self.guards = tuple(guard for guard in (_guard(self.after, 1), _guard(self.before, -1)) if guard)
 
     def matches(self, position: int, lower: int, upper: int,
                 columns: list[list[int]]) -> list[tuple[int, int, int]]:
         """``(key, start, end)`` for each match holding the anchor at ``position``, within [lower, upper)."""
-        for offset, column, expected in self.guards:
-            neighbour = position + offset
-            if not lower <= neighbour < upper or columns[column][neighbour] not in expected:
+        for direction, reach, column, expected in self.guards:
+            values = columns[column]
+            if direction > 0:
+                window = range(position + 1, min(position + 1 + reach, upper))
+            else:
+                window = range(max(position - reach, lower), position)
+            for neighbour in window:
+                if values[neighbour] in expected:
+                    break
+            else:
                 return []
         if self.anchor_tests and not _holds(self.anchor_tests, position, columns):
             return []

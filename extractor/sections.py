@@ -41,6 +41,7 @@ class Sectionizer:
         self.rules = list(rules)
         self._literals = {self._normalise(r.literal): r for r in self.rules if r.pattern is None}
         self._patterns = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if isinstance(r.pattern, str)]
+        self._titles: dict[str, tuple[bool, SectionRule | None]] = {}  # notes repeat their titles
 
     @classmethod
     def from_json(cls, path: str | Path) -> "Sectionizer":
@@ -64,9 +65,14 @@ class Sectionizer:
         headers = []
         for match in _HEADER.finditer(text):
             title = match.group("title")
-            if not match.group("colon") and not (title.isupper() or self._normalise(title) in self._literals):
+            known = self._titles.get(title)
+            if known is None:
+                if len(self._titles) > 100_000:
+                    self._titles.clear()
+                known = self._titles[title] = (self._normalise(title) in self._literals, self._rule(title))
+            is_literal, rule = known
+            if not match.group("colon") and not (title.isupper() or is_literal):
                 continue
-            rule = self._rule(title)
             if rule is None:
                 continue
             if rule.parents and headers and headers[-1][1] in rule.parents:

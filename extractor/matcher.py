@@ -2,19 +2,23 @@
 
 It accepts the same rules as medspaCy's ``MedspacyMatcher`` (a ``literal``
 phrase, a token ``pattern`` list, or a regex ``pattern`` string) and returns
-the same pruned matches, but:
+the same pruned matches, each inside one sentence, with the cost of a note
+growing with its matches rather than with the number of rules:
 
-- spaCy's ``Matcher`` tries every pattern at every token, so its cost grows
-  with the number of patterns, while ``PhraseMatcher`` looks phrases up by
-  hash. Token patterns that are fixed word sequences once their
-  ``{"IN": [...]}`` alternatives and optional (``"OP": "?"``) tokens are
-  expanded go to a ``PhraseMatcher``; only patterns that need the Matcher
-  (other operators, REGEX, LIKE_NUM, ...) stay there, bucketed by a word
-  every match must contain, and a bucket runs only on the sentences that
-  hold its word;
-- regex rules run over ``doc.text`` read once, not once per rule.
+- a token ``REGEX`` that accepts a short list of words becomes an ``IN`` list
+  (:func:`~extractor.regex_analysis.anchored_language`);
+- token patterns that are at most :data:`MAX_VARIANTS` fixed word sequences
+  go to spaCy's ``PhraseMatcher``, which looks phrases up by hash;
+- every other token pattern starts from the occurrences of its rarest
+  required word (``patterns/word_frequencies.json``), found for all patterns
+  at once with a vectorised lookup, and walks outwards
+  (:mod:`extractor.token_patterns`); patterns without such a word run in
+  spaCy's ``Matcher``;
+- a regex rule runs only over the sentences holding one literal of each of
+  its rarest required literal sets (:func:`~extractor.regex_analysis.required_literals`),
+  found for all rules in one Aho-Corasick pass, on the lower-cased text.
 
-Overlapping matches keep the longest (medspaCy's pruning).
+Overlapping matches keep the longest (medspaCy's pruning, :func:`prune_longest`).
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ from .regex_analysis import DIGIT, Requirement, anchored_language, first_char_lo
 from .token_patterns import COLUMNS, AnchoredPattern, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
-MAX_VARIANTS = 256  # a pattern with more expansions than this stays in the Matcher
+MAX_VARIANTS = 256  # a pattern with more expansions than this is walked from its anchor instead
 MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
 # per million tokens: a digit, punctuation, and the most a gate's literals may add up to
 DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0

@@ -41,9 +41,13 @@ class TargetFinder:
     def __call__(self, doc: Doc, text: str | None = None) -> list[Target]:
         """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it)."""
         targets = []
-        for rule, start, end in sorted(self._matcher(doc, text), key=lambda m: (m[1], m[2])):
-            span = doc[start:end]
+        matches = sorted(self._matcher(doc, text), key=lambda m: (m[1], m[2]))
+        if not matches:
+            return targets
+        offsets = doc.to_array(["IDX", "LENGTH"]).tolist()  # character offsets without a Span per match
+        for rule, start, end in matches:
+            end_idx, end_length = offsets[end - 1]
             check = (rule.metadata or {}).get("check")
-            targets.append(Target(rule.category, start, end, span.start_char, span.end_char, check,
+            targets.append(Target(rule.category, start, end, offsets[start][0], end_idx + end_length, check,
                                   rule.attributes or None))
         return targets

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -50,8 +51,8 @@ def _result(doc: Doc) -> Result:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built from the token arrays (``Doc.text`` makes a ``Token`` per word: twice as slow)."""
     strings = doc.vocab.strings
-    return "".join([strings[orth] + " " if space else strings[orth]
-                    for orth, space in doc.to_array(["ORTH", "SPACY"]).tolist()])
+    orths, spaces = (memoryview(np.ascontiguousarray(column)) for column in doc.to_array(["ORTH", "SPACY"]).T)
+    return "".join([strings[orth] + " " if space else strings[orth] for orth, space in zip(orths, spaces)])
 
 
 def parse_note_date(value: object) -> Optional[dt.date]:

@@ -44,6 +44,7 @@ MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
 DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
+_ONES = re.compile("1+")
 _GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
 _UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
 
@@ -233,7 +234,7 @@ class RuleMatcher:
         table = doc.to_array([COLUMNS[c] for c in used])
         columns: list = [None] * len(COLUMNS)
         for i, column in enumerate(used):
-            columns[column] = table[:, i].tolist()
+            columns[column] = memoryview(np.ascontiguousarray(table[:, i]))  # ints on indexing, no list
         for attr in ("LOWER", "ORTH"):
             hashes, pattern_list = self._anchor_index[attr]
             if not len(hashes):
@@ -293,9 +294,14 @@ class RuleMatcher:
             starts.append(found.start())
             ids.append(digit)
         if starts:
-            sentences = (np.searchsorted(char_starts, starts, side="right") - 1).tolist()
-            for literal, sentence in zip(ids, sentences):
-                masks[literal] |= 1 << sentence
+            count = len(char_starts)
+            sentences = np.searchsorted(char_starts, starts, side="right") - 1
+            held: dict[int, list[int]] = defaultdict(list)
+            for key in np.unique(np.asarray(ids, dtype=np.int64) * count + sentences).tolist():
+                literal, sentence = divmod(key, count)
+                held[literal].append(sentence)
+            for literal, numbers in held.items():
+                masks[literal] = _mask(numbers, count)
         return masks
 
     def _regex_matches(self, doc: Doc, text: str, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
@@ -378,19 +384,24 @@ def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
     return re.compile(pattern), True
 
 
+def _mask(sentences: list[int], count: int) -> int:
+    """The bit mask of ``sentences`` (of ``count``), built in time linear in ``count``."""
+    if len(sentences) < 64:
+        mask = 0
+        for sentence in sentences:
+            mask |= 1 << sentence
+        return mask
+    bits = bytearray((count + 7) // 8)
+    for sentence in sentences:
+        bits[sentence >> 3] |= 1 << (sentence & 7)
+    return int.from_bytes(bits, "little")
+
+
 def _windows(sentences: int, bounds: list[int]) -> list[tuple[int, int]]:
     """Character windows over the runs of consecutive sentences set in the bit mask ``sentences``."""
-    windows: list[tuple[int, int]] = []
-    sentence = 0
-    while sentences:
-        if sentences & 1:
-            start = sentence
-            while sentences & 1:
-                sentences >>= 1
-                sentence += 1
-            windows.append((bounds[start], bounds[sentence]))
-        else:
-            skip = (sentences & -sentences).bit_length() - 1  # jump to the next set bit
-            sentences >>= skip
-            sentence += skip
-    return windows
+    if not sentences:
+        return []
+    if sentences & (sentences + 1) == 0:  # every sentence from the first: one window
+        return [(bounds[0], bounds[sentences.bit_length()])]
+    bits = bin(sentences)[:1:-1]  # bit i is sentence i
+    return [(bounds[run.start()], bounds[run.end()]) for run in _ONES.finditer(bits)]

@@ -167,9 +167,10 @@ class RuleMatcher:
 
     def __init__(self, nlp: Language, rules: Iterable[BaseRule], name: str,
                  word_frequency: Mapping[str, float] | None = None):
-        frequencies = dict(word_frequency or {})
-        floor = min(frequencies.values(), default=1.0) / 2
-        self._frequency = lambda word: frequencies.get(word, floor)
+        self._frequencies = dict(word_frequency or {})
+        self._floor = min(self._frequencies.values(), default=1.0) / 2
+        self._frequency = lambda word: self._frequencies.get(word, self._floor)
+        self._substring_frequency: dict[str, float] = {}
         self._rules: list[BaseRule] = []
         self._vocab = nlp.vocab
         self._unanchored = Matcher(nlp.vocab, validate=True)
@@ -253,14 +254,26 @@ class RuleMatcher:
                     found.extend(pattern.matches(position, lower, upper, columns))
         return found
 
+    def _literal_frequency(self, literal: str) -> float:
+        """How often ``literal`` occurs as a substring, per million tokens: a word part counts every
+        listed word holding it ("ng" is common), a phrase counts its rarest word."""
+        if literal == DIGIT:
+            return DIGIT_FREQUENCY
+        if literal not in self._substring_frequency:
+            words = _WORD.findall(literal)
+            if not words:
+                found = PUNCT_FREQUENCY
+            elif len(words) == 1 and words[0] == literal:
+                found = max(sum(f for word, f in self._frequencies.items() if literal in word), self._floor)
+            else:
+                found = min(map(self._frequency, words))
+            self._substring_frequency[literal] = found
+        return self._substring_frequency[literal]
+
     def _gates(self, pattern: str) -> list[Requirement]:
         """The (at most :data:`MAX_REQUIREMENTS`) rarest requirements of a regex, by word frequency."""
         def cost(requirement: Requirement) -> float:
-            total = 0.0
-            for literal in requirement.literals:
-                words = _WORD.findall(literal)
-                total += DIGIT_FREQUENCY if literal == DIGIT else min(map(self._frequency, words), default=PUNCT_FREQUENCY)
-            return total
+            return sum(self._literal_frequency(literal) for literal in requirement.literals)
         gates = sorted((r for r in required_literals(pattern) if cost(r) <= MAX_GATE_FREQUENCY), key=cost)
         return gates[:MAX_REQUIREMENTS]
 

@@ -34,7 +34,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .regex_analysis import DIGIT, Requirement, anchored_language, first_char_lookahead, required_literals
+from .regex_analysis import (DIGIT, Requirement, anchored_language, first_char_lookahead, required_literals,
+                             starts_with_digit)
 from .token_patterns import COLUMNS, AnchoredPattern, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
@@ -181,6 +182,7 @@ class RuleMatcher:
         self._regexes: list[tuple[re.Pattern, int, list[tuple[str, ...]], bool]] = []
         self._key_to_rule: dict[int, int] = {}
         self._columns: set[int] = set()
+        self._digit_first: set[int] = set()  # regex rules whose every match starts with a digit
         for index, rule in enumerate(rules):
             self._rules.append(rule)
             label = f"{name}_{index}"
@@ -190,6 +192,8 @@ class RuleMatcher:
                 self._phrases["LOWER"].add(label, [nlp.make_doc(rule.literal.lower())])
             elif isinstance(rule.pattern, str):
                 self._regexes.append(_compile_regex(rule.pattern) + (index, self._gates(rule.pattern)))
+                if starts_with_digit(rule.pattern):
+                    self._digit_first.add(index)
             elif isinstance(rule.pattern, list):
                 pattern = [as_set_token(token) for token in rule.pattern]
                 phrases = [as_phrase(p) for p in expand_pattern(pattern)]
@@ -345,6 +349,9 @@ class RuleMatcher:
                     if not sentences:
                         break
                 windows = _windows(sentences, bounds)
+            if index in self._digit_first:  # skip the part of each window before its first digit
+                windows = [(digit.start(), end) for start, end in windows
+                           if (digit := _DIGITS.search(searched, start, end))]
             for start, end in windows:
                 for match in regex.finditer(searched, start, end):
                     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")

@@ -252,3 +252,16 @@ def first_char_lookahead(pattern: str) -> str | None:
     chars, digit = first
     body = ("\\d" if digit else "") + "".join(re.escape(c) for c in sorted(chars))
     return f"(?=[{body}])" if body else None
+
+
+def starts_with_digit(pattern: str) -> bool:
+    r"""Whether every match of ``pattern`` starts with a digit.
+
+    >>> starts_with_digit(r"(?<![\d.])\b\d{1,3}\s*yo"), starts_with_digit(r"\b(?:\d+|one)\s*wk")
+    (True, False)
+    """
+    try:
+        first = _first_chars(list(sre_parse.parse(pattern)))
+    except Exception:
+        return False
+    return first is not None and (first[1] or bool(first[0])) and all(c.isdigit() for c in first[0])

@@ -176,8 +176,7 @@ class RuleMatcher:
         self._vocab = nlp.vocab
         self._unanchored = Matcher(nlp.vocab, validate=True)
         self._anchored: dict[tuple[str, int], list[AnchoredPattern]] = defaultdict(list)
-        self._phrases = {"LOWER": PhraseMatcher(nlp.vocab, attr="LOWER"),
-                         "ORTH": PhraseMatcher(nlp.vocab, attr="ORTH")}
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # (regex, rule index, literal requirements, whether it reads the lower-cased text)
         self._regexes: list[tuple[re.Pattern, int, list[tuple[str, ...]], bool]] = []
         self._key_to_rule: dict[int, int] = {}
@@ -189,7 +188,7 @@ class RuleMatcher:
             key = nlp.vocab.strings.add(label)
             self._key_to_rule[key] = index
             if rule.pattern is None:
-                self._phrases["LOWER"].add(label, [nlp.make_doc(rule.literal.lower())])
+                self._phrases.add(label, [nlp.make_doc(rule.literal.lower())])
             elif isinstance(rule.pattern, str):
                 self._regexes.append(_compile_regex(rule.pattern) + (index, self._gates(rule.pattern)))
                 if starts_with_digit(rule.pattern):
@@ -197,10 +196,9 @@ class RuleMatcher:
             elif isinstance(rule.pattern, list):
                 pattern = [as_set_token(token) for token in rule.pattern]
                 phrases = [as_phrase(p) for p in expand_pattern(pattern)]
-                if all(phrases):
-                    for attr, words in phrases:
-                        self._phrases[attr].add(label, [Doc(nlp.vocab, words=words)])
-                else:
+                if all(phrase and phrase[0] == "LOWER" for phrase in phrases):
+                    self._phrases.add(label, [Doc(nlp.vocab, words=words) for _attr, words in phrases])
+                else:  # case-sensitive phrases are few: walking them saves a second PhraseMatcher pass
                     self._add_token_pattern(label, pattern)
             else:
                 raise ValueError(f"rule {rule.literal!r}: pattern must be a list or a string")
@@ -374,10 +372,9 @@ class RuleMatcher:
         matches = [(self._key_to_rule[key], start, end) for key, start, end in
                    self._token_matches(doc, sentence_starts, only)]
         sentence_of = np.cumsum(starts == 1).tolist()
-        for phrases in self._phrases.values():
-            # a phrase stays inside one sentence, as the token patterns do
-            matches += [(self._key_to_rule[key], start, end) for key, start, end in phrases(doc)
-                        if sentence_of[start] == sentence_of[end - 1]]
+        # a phrase stays inside one sentence, as the token patterns do
+        matches += [(self._key_to_rule[key], start, end) for key, start, end in self._phrases(doc)
+                    if sentence_of[start] == sentence_of[end - 1]]
         if self._regexes:
             matches += self._regex_matches(doc, doc.text if text is None else text, sentence_starts)
         if only is not None:

@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 
 from .regex_analysis import (DIGIT, Requirement, anchored_language, first_char_lookahead, required_literals,
                              starts_with_digit)
-from .token_patterns import COLUMNS, AnchoredPattern, supported
+from .token_patterns import COLUMNS, AnchoredPattern, guards_hold, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
 MAX_VARIANTS = 256  # a pattern with more expansions than this is walked from its anchor instead
@@ -220,6 +220,13 @@ class RuleMatcher:
         """Sorted anchor hashes per attribute, with their pattern lists, for vectorised lookup."""
         self._pattern_lists = list(self._anchored.values())
         number = {id(patterns): i for i, patterns in enumerate(self._pattern_lists)}
+        # each anchor's patterns grouped by their guards, which are then checked once per group
+        self._pattern_groups = []
+        for patterns in self._pattern_lists:
+            groups: dict[tuple, list[AnchoredPattern]] = defaultdict(list)
+            for pattern in patterns:
+                groups[pattern.guards].append(pattern)
+            self._pattern_groups.append(list(groups.items()))
         self._anchor_index = {}
         for attr in ("LOWER", "ORTH"):
             keys = sorted((h, number[id(p)]) for (a, h), p in self._anchored.items() if a == attr)
@@ -252,8 +259,11 @@ class RuleMatcher:
             for position, lists, lower, upper in zip(
                     positions.tolist(), pattern_list[at[positions]].tolist(),
                     sentence_starts[sentence].tolist(), sentence_starts[sentence + 1].tolist()):
-                for pattern in self._pattern_lists[lists]:
-                    found.extend(pattern.matches(position, lower, upper, columns))
+                for guards, patterns in self._pattern_groups[lists]:
+                    if guards and not guards_hold(guards, position, lower, upper, columns):
+                        continue
+                    for pattern in patterns:
+                        found.extend(pattern.walk(position, lower, upper, columns))
         return found
 
     def _literal_frequency(self, literal: str) -> float:

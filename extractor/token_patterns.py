@@ -173,17 +173,12 @@ class AnchoredPattern:
     def matches(self, position: int, lower: int, upper: int,
                 columns: list[list[int]]) -> list[tuple[int, int, int]]:
         """``(key, start, end)`` for each match holding the anchor at ``position``, within [lower, upper)."""
-        for direction, reach, column, expected in self.guards:
-            values = columns[column]
-            if direction > 0:
-                window = range(position + 1, min(position + 1 + reach, upper))
-            else:
-                window = range(max(position - reach, lower), position)
-            for neighbour in window:
-                if values[neighbour] in expected:
-                    break
-            else:
-                return []
+        if not guards_hold(self.guards, position, lower, upper, columns):
+            return []
+        return self.walk(position, lower, upper, columns)
+
+    def walk(self, position: int, lower: int, upper: int, columns: list[list[int]]) -> list[tuple[int, int, int]]:
+        """:meth:`matches`, once the caller has checked :attr:`guards`."""
         if self.anchor_tests and not _holds(self.anchor_tests, position, columns):
             return []
         ends = _walk(self.after, position + 1, upper, 1, columns)
@@ -192,3 +187,18 @@ class AnchoredPattern:
         starts = _walk(self.before, position, lower, -1, columns)
         return [(self.key, start, end) for start in starts for end in ends]
 
+
+def guards_hold(guards, position: int, lower: int, upper: int, columns: list[list[int]]) -> bool:
+    """Whether each guard's words occur within its reach of ``position`` (see :func:`_guard`)."""
+    for direction, reach, column, expected in guards:
+        values = columns[column]
+        if direction > 0:
+            window = range(position + 1, min(position + 1 + reach, upper))
+        else:
+            window = range(max(position - reach, lower), position)
+        for neighbour in window:
+            if values[neighbour] in expected:
+                break
+        else:
+            return False
+    return True

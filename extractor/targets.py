@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,10 +45,10 @@ class TargetFinder:
         matches = sorted(self._matcher(doc, text), key=lambda m: (m[1], m[2]))
         if not matches:
             return targets
-        offsets = doc.to_array(["IDX", "LENGTH"]).tolist()  # character offsets without a Span per match
+        # character offsets read from the token arrays: no Span per match, no list per token
+        idx, length = (memoryview(np.ascontiguousarray(column)) for column in doc.to_array(["IDX", "LENGTH"]).T)
         for rule, start, end in matches:
-            end_idx, end_length = offsets[end - 1]
             check = (rule.metadata or {}).get("check")
-            targets.append(Target(rule.category, start, end, offsets[start][0], end_idx + end_length, check,
+            targets.append(Target(rule.category, start, end, idx[start], idx[end - 1] + length[end - 1], check,
                                   rule.attributes or None))
         return targets

@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from tqdm import tqdm
 
@@ -91,19 +91,37 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analyse(batch: list[Note], n_process: int, classifier: str | None,
+             model: IndicationModel | None) -> list[tuple[Note, object]]:
+    """``(note, result)`` for each note; if the batch fails, note by note, so that a pipeline error
+    on one note becomes that note's error (the exception) and the other notes are still written."""
+    from .api import analyze_many
+
+    try:
+        return list(zip(batch, analyze_many((n.text for n in batch), (n.note_date for n in batch),
+                                            n_process=n_process, classifier=classifier, model=model)))
+    except Exception as error:  # noqa: BLE001 - any bug on one note must not lose the others
+        if len(batch) == 1:
+            return [(batch[0], error)]
+        return [pair for note in batch for pair in _analyse([note], 1, classifier, model)]
+
+
 def _write_outputs(notes: Iterable[Note | InputError], out, n_process: int, classifier: str | None = None,
                    model: IndicationModel | None = None) -> tuple[int, int]:
     """Analyse good notes and write one line each; report bad records. Returns (written, errors)."""
-    from .api import analyze_many
-
     written = errors = 0
     buffered: list[Note] = []
 
-    def flush() -> Iterator[str]:
-        results = analyze_many((n.text for n in buffered), (n.note_date for n in buffered), n_process=n_process,
-                               classifier=classifier, model=model)
-        for note, result in zip(buffered, results):
-            yield json.dumps({"id": note.id, **result.to_dict()}, ensure_ascii=False)
+    def flush() -> None:
+        nonlocal written, errors
+        for note, result in _analyse(buffered, n_process, classifier, model):
+            if isinstance(result, Exception):
+                print(f"mri-indication: skipped {note.source}:{note.line}: text: pipeline error: "
+                      f"{type(result).__name__}: {result}", file=sys.stderr)
+                errors += 1
+            else:
+                out.write(json.dumps({"id": note.id, **result.to_dict()}, ensure_ascii=False) + "\n")
+                written += 1
         buffered.clear()
 
     for item in notes:
@@ -113,12 +131,9 @@ def _write_outputs(notes: Iterable[Note | InputError], out, n_process: int, clas
             continue
         buffered.append(item)
         if len(buffered) >= 256:
-            for line in flush():
-                out.write(line + "\n")
-                written += 1
-    for line in flush():
-        out.write(line + "\n")
-        written += 1
+            flush()
+    if buffered:
+        flush()
     return written, errors
 
 

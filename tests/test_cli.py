@@ -123,3 +123,24 @@ def test_analyze_frame_has_one_row_per_note_with_label_columns():
     assert bool(out.loc[10, "saddle_anesthesia"]) and not out.loc[11, "saddle_anesthesia"]
     with pytest.raises(KeyError, match="no column 'body'"):
         extractor.analyze_frame(frame, text_col="body")
+
+
+def test_extract_writes_the_other_notes_when_the_pipeline_fails_on_one(tmp_path, monkeypatch, capsys):
+    from extractor.component import MriIndication
+
+    real_call = MriIndication.__call__
+
+    def failing(self, doc):
+        if "BOOM" in doc.text:
+            raise RuntimeError("rule engine bug")
+        return real_call(self, doc)
+
+    monkeypatch.setattr(MriIndication, "__call__", failing)
+    source = write_lines(tmp_path / "notes.jsonl", [
+        json.dumps(GOOD), json.dumps({"id": "x", "text": "BOOM"}), json.dumps({"id": "e", "text": "LBP x 2 wks"})])
+    out = tmp_path / "out.jsonl"
+    assert cli.main(["extract", str(source), "-o", str(out)]) == 1
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "e"]
+    err = capsys.readouterr().err
+    assert "notes.jsonl:2: text: pipeline error: RuntimeError: rule engine bug" in err
+    assert "2 notes written, 1 skipped" in err

@@ -177,8 +177,8 @@ class RuleMatcher:
         self._unanchored = Matcher(nlp.vocab, validate=True)
         self._anchored: dict[tuple[str, int], list[AnchoredPattern]] = defaultdict(list)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (regex, rule index, literal requirements, whether it reads the lower-cased text)
-        self._regexes: list[tuple[re.Pattern, int, list[tuple[str, ...]], bool]] = []
+        # (regex, whether it reads the lower-cased text, rule index, its gates)
+        self._regexes: list[tuple[re.Pattern, bool, int, list]] = []
         self._key_to_rule: dict[int, int] = {}
         self._columns: set[int] = set()
         self._digit_first: set[int] = set()  # regex rules whose every match starts with a digit
@@ -218,11 +218,11 @@ class RuleMatcher:
 
     def _index_anchors(self) -> None:
         """Sorted anchor hashes per attribute, with their pattern lists, for vectorised lookup."""
-        self._pattern_lists = list(self._anchored.values())
-        number = {id(patterns): i for i, patterns in enumerate(self._pattern_lists)}
+        pattern_lists = list(self._anchored.values())
+        number = {id(patterns): i for i, patterns in enumerate(pattern_lists)}
         # each anchor's patterns grouped by their guards, which are then checked once per group
         self._pattern_groups = []
-        for patterns in self._pattern_lists:
+        for patterns in pattern_lists:
             groups: dict[tuple, list[AnchoredPattern]] = defaultdict(list)
             for pattern in patterns:
                 groups[pattern.guards].append(pattern)

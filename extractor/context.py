@@ -10,6 +10,7 @@ the note length.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -18,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .matcher import RuleMatcher
+from .schema import LABELS
 from .targets import Target
 
 #: Modifier category -> (attribute, value). Categories not listed here (for
@@ -91,7 +93,32 @@ class ContextAnnotator:
             position = {id(span): i for span, i in zip(spans, indices)}
             for span, modifier in graph.edges:
                 result[position[id(span)]].append(modifier.category)
+        carry_responses(targets, result, doc.text if text is None else text, sent_of)
         return result
+
+
+_RESPONSES = ("TREATMENT_FAILED", "TREATMENT_IMPROVED")
+_OWN_CONTEXT = ("NEGATED_EXISTENCE", "HYPOTHETICAL", *_RESPONSES)
+# what may stand between two items of a list: separators, brackets, "and", "or", "then"
+_LIST_GAP = re.compile(r"[\s,;/&+()]*(?:(?:and|or|then|plus)\b[\s,;/&+()]*)?", re.IGNORECASE)
+
+
+def carry_responses(targets: list[Target], categories: list[list[str]], text: str, sent_of: np.ndarray) -> None:
+    """Give a treatment listed next to another ("failed NSAIDs, PT x 6 wks, Medrol dosepak") the
+    response of its neighbour when it has no context of its own: a cue's scope may end before a
+    long list does. Forwards, then backwards ("naproxen, PT and chiro all failed")."""
+    order = list(range(len(targets)))
+    for indices in (order, order[::-1]):
+        for here, there in zip(indices, indices[1:]):
+            first, second = sorted((here, there))
+            a, b = targets[first], targets[second]
+            if (LABELS.get(a.label, ("",))[0] != "treatment" or LABELS.get(b.label, ("",))[0] != "treatment"
+                    or sent_of[a.start] != sent_of[b.start]):
+                continue
+            response = [c for c in categories[here] if c in _RESPONSES]
+            if response and not any(c in _OWN_CONTEXT for c in categories[there]) \
+                    and _LIST_GAP.fullmatch(text[a.end_char:b.start_char]):
+                categories[there].append(response[-1])
 
 
 class _Modifier(ConTextModifier):

@@ -68,6 +68,10 @@ class AssertionResolver:
             attributes.update(self._section_default(target.label, category, categories))
             if attributes.get("response"):
                 attributes.pop("negated", None)
+            elif LABELS.get(target.label, ("",))[0] == "treatment" and (target.planned or attributes.get("uncertain")):
+                # a treatment offered, weighed ("microdiscectomy vs ESI") or named by a candidacy is planned
+                attributes.pop("uncertain", None)
+                attributes["hypothetical"] = True
             text = note_text[target.start_char:target.end_char]
             if target.check:
                 keep, changes = read_value(target.check, text, note_date)

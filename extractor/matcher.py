@@ -374,6 +374,20 @@ class RuleMatcher:
         ``only``, a boolean per token, keeps the matches that start on a marked token; mark whole
         sentences, since matches stay inside one.
         """
+        return self.prune(self.matches(doc, text, only))
+
+    def prune(self, matches: Iterable[tuple[int, int, int]]) -> list[tuple[BaseRule, int, int]]:
+        """``(rule, start, end)`` of ``(rule index, start, end)`` matches, overlaps pruned to the longest."""
+        # ties between equally long overlapping matches go to the rule listed first
+        pruned = prune_longest(sorted(set(matches), key=lambda m: (m[1], m[2], m[0])))
+        return [(self._rules[index], start, end) for index, start, end in pruned]
+
+    def rule(self, index: int) -> BaseRule:
+        return self._rules[index]
+
+    def matches(self, doc: Doc, text: str | None = None,
+                only: np.ndarray | None = None) -> list[tuple[int, int, int]]:
+        """Every ``(rule index, start, end)`` match, overlapping ones included (see :meth:`__call__`)."""
         if len(doc) == 0:
             return []
         starts = doc.to_array("SENT_START")
@@ -389,9 +403,7 @@ class RuleMatcher:
             matches += self._regex_matches(doc, doc.text if text is None else text, sentence_starts)
         if only is not None:
             matches = [m for m in matches if only[m[1]]]
-        # ties between equally long overlapping matches go to the rule listed first
-        pruned = prune_longest(sorted(set(matches), key=lambda m: (m[1], m[2], m[0])))
-        return [(self._rules[index], start, end) for index, start, end in pruned]
+        return matches
 
 
 def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:

@@ -23,6 +23,7 @@ ABNORMALITY_CHECKS: dict[str, Callable[[str], bool | None]] = {
 #: checks that need the whole note: a plain fall is significant trauma only over 65 or with osteoporosis (SPEC)
 NOTE_CHECKS = ("elderly_fall",)
 ELDERLY_FALL_AGE = 65
+RECENT_PROCEDURE_DAYS = 42  # SPEC: a spinal surgery or injection within the last 6 weeks
 
 
 def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, dict]:
@@ -35,6 +36,9 @@ def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, 
     if check == "duration":
         days = normalize.duration_days(text, note_date)
         return days is not None, {"value": days}
+    if check == "recent_date":  # "L4-5 ESI on 4/21": recent only when the note date says so
+        days = normalize.days_before(text, note_date)
+        return days is not None and 0 <= days <= RECENT_PROCEDURE_DAYS, {}
     if check == "age":
         years = normalize.age_years(text)
         return years is not None, {"value": years}

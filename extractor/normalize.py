@@ -125,6 +125,24 @@ def parse_date(text: str, reference: dt.date | None) -> dt.date | None:
     return None
 
 
+_TRAILING_DATE = re.compile(r"(\d{1,2}/\d{1,2}(?:/\d{2,4})?)\s*$")
+
+
+def days_before(text: str, note_date: dt.date | None) -> int | None:
+    """Days from the date that ends ``text`` ("fusion on 3/27") to ``note_date``; None without both.
+
+    >>> days_before("L4-5 ESI on 4/21", dt.date(2026, 5, 5))
+    14
+    >>> days_before("L4-5 ESI on 4/21", None) is None
+    True
+    """
+    found = _TRAILING_DATE.search(text)
+    if not found or note_date is None:
+        return None
+    date = parse_date(found.group(1), note_date)
+    return None if date is None else (note_date - date).days
+
+
 def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
     """Normalise a symptom-duration phrase to days (SPEC section 1).
 

@@ -2,7 +2,9 @@
 
 :class:`~extractor.matcher.RuleMatcher` runs spaCy's ``PhraseMatcher`` (rule
 literals), ``Matcher`` (token patterns) and regexes (string patterns) in one
-pass over the document; overlapping matches keep the longest. A rule's ``metadata`` may name a ``check`` (see
+pass over the document; overlapping matches keep the longest, except that a
+treatment named inside an intervention candidacy ("candidate for R S1 TFESI")
+is kept as well, marked ``planned``. A rule's ``metadata`` may name a ``check`` (see
 :mod:`extractor.measurements`) that reads a value from the matched text, and
 its ``attributes`` may fix assertion attributes of every match (a phrase
 that states the finding absent, such as "afebrile", has
@@ -10,6 +12,8 @@ that states the finding absent, such as "afebrile", has
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .matcher import RuleMatcher
+from .measurements import read_value
+from .schema import LABELS
 
 
 @dataclass
@@ -31,6 +37,7 @@ class Target:
     end_char: int
     check: str | None = None
     attributes: dict | None = None
+    planned: bool = False  # a treatment named by an intervention candidacy ("candidate for L5 TFESI")
 
 
 class TargetFinder:
@@ -39,10 +46,27 @@ class TargetFinder:
     def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None):
         self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency)
 
-    def __call__(self, doc: Doc, text: str | None = None) -> list[Target]:
-        """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it)."""
+    def __call__(self, doc: Doc, text: str | None = None, note_date: dt.date | None = None) -> list[Target]:
+        """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it).
+
+        A match whose rule's check needs the note date (``recent_date``: "fusion on 3/27") and fails
+        is dropped before overlaps are pruned, so that the mention it covered ("fusion") stands.
+        """
         targets = []
-        matches = sorted(self._matcher(doc, text), key=lambda m: (m[1], m[2]))
+        text = doc.text if text is None else text
+        found = self._matcher.matches(doc, text)
+        if any(self._dated(index) for index, _, _ in found):
+            idx = doc.to_array("IDX")
+            found = [m for m in found if not self._dated(m[0]) or _recent(
+                text[idx[m[1]]:(idx[m[2]] if m[2] < len(doc) else len(text))].rstrip(), note_date)]
+        kept = self._matcher.prune(found)
+        candidacies = [(start, end) for rule, start, end in kept if _group(rule.category) == "candidacy"]
+        if candidacies:
+            # the treatment a candidacy names is a finding of its own: keep it inside the candidacy's span
+            inside = [m for m in found if _group(self._matcher.rule(m[0]).category) == "treatment"
+                      and any(c_start <= m[1] and m[2] <= c_end for c_start, c_end in candidacies)]
+            kept += self._matcher.prune(inside)
+        matches = sorted(kept, key=lambda m: (m[1], m[2]))
         if not matches:
             return targets
         # character offsets read from the token arrays: no Span per match, no list per token
@@ -51,4 +75,26 @@ class TargetFinder:
             check = (rule.metadata or {}).get("check")
             targets.append(Target(rule.category, start, end, idx[start], idx[end - 1] + length[end - 1], check,
                                   rule.attributes or None))
+        named = [(t.start_char, t.end_char) for t in targets if _group(t.label) == "candidacy"]
+        for target in targets:
+            if _group(target.label) == "treatment":
+                target.planned = any(c_start <= target.start_char and (target.start_char <= c_end or
+                                     _NAMING_GAP.fullmatch(text, c_end, target.start_char))
+                                     for c_start, c_end in named)
         return targets
+
+    def _dated(self, index: int) -> bool:
+        return (self._matcher.rule(index).metadata or {}).get("check") == "recent_date"
+
+
+# what may stand between a candidacy and the treatment it names: "candidate for a R L5 TFESI"
+_NAMING_GAP = re.compile(r"[\s:,-]*(?:(?:for|a|an|the|to|of|with|possible|another|repeat)\b[\s:,-]*)*", re.IGNORECASE)
+
+
+def _recent(text: str, note_date: dt.date | None) -> bool:
+    keep, _changes = read_value("recent_date", text, note_date)
+    return keep
+
+
+def _group(label: str) -> str:
+    return LABELS.get(label, ("",))[0]

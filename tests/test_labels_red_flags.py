@@ -38,10 +38,13 @@ POSITIVE = [
     ("saddle_anesthesia", "Decreased sensation in the perineum on pinprick."),
     ("saddle_anesthesia", "Says she can't feel the toilet paper when wiping."),
     ("saddle_anesthesia", "Numbness in the groin and inner thighs."),
+    ("saddle_anesthesia", 'Reports tingling "down there" since this morning.'),
+    ("saddle_anesthesia", "Feels numb between his legs when sitting on the toilet."),
     ("sexual_dysfunction", "New erectile dysfunction over the past week."),
     ("sexual_dysfunction", "Genital numbness since the fall."),
     ("bilateral_leg_deficit", "Bilateral leg weakness, worse on the L."),
     ("bilateral_leg_deficit", "Both legs numb since yesterday."),
+    ("bilateral_leg_deficit", "Says both legs are weak and tingly since Tuesday."),
     ("bilateral_leg_deficit", "Complains of bilateral sciatica."),
     ("bilateral_leg_deficit", "Strength 4/5 EHL and dorsiflexion bilaterally."),
     ("bilateral_leg_deficit", "Pain shooting down both legs."),
@@ -76,6 +79,7 @@ POSITIVE = [
     ("recent_spinal_procedure", "s/p L4-5 fusion last month."),
     ("recent_spinal_procedure", "Had an L5-S1 ESI 10 days ago."),
     ("recent_infection", "Recent UTI treated with Keflex."),
+    ("recent_infection", "Had an abscess on her forearm drained last week."),
     ("recent_infection", "On antibiotics for cellulitis of the leg."),
     ("recent_infection", "Admitted in March for MRSA bacteremia."),
     ("elevated_inflammatory_markers", "ESR 95, CRP pending."),
@@ -97,6 +101,7 @@ POSITIVE = [
     ("unexplained_weight_loss", "Unintentional weight loss noted."),
     ("unexplained_weight_loss", "Has been losing weight without trying."),
     ("night_pain", "The pain wakes him at night."),
+    ("night_pain", "He wakes in the early hours of the night with back pain."),
     ("night_pain", "Back pain is worse at night."),
     ("night_pain", "Constant pain even at rest."),
     ("night_pain", "Pain is not relieved by lying down."),
@@ -164,6 +169,7 @@ NEGATED = [
     ("cancer_history", "Denies history of cancer."),
     ("unexplained_weight_loss", "Denies weight loss."),
     ("night_pain", "No night pain."),
+    ("night_pain", "Denies waking during the night with pain."),
     ("night_pain", "Pain relieved by rest."),
     ("spinal_malignancy", "No evidence of metastatic disease."),
     ("significant_trauma", "Denies trauma."),
@@ -190,6 +196,7 @@ TRAPS = [
     ("urinary_incontinence", "Should she develop loss of bladder control, go to the ED."),
     ("bowel_incontinence", "Watch for bowel incontinence."),
     ("saddle_anesthesia", "If you develop saddle numbness, call 911."),
+    ("saddle_anesthesia", "Return if numbness down there develops."),
     ("sexual_dysfunction", "Seen in the ED yesterday for the same pain."),
     ("bilateral_leg_deficit", "Numbness in both feet from diabetic neuropathy."),
     ("bilateral_leg_deficit", "Stocking-glove numbness, long-standing."),
@@ -271,3 +278,20 @@ def test_cauda_equina_note_is_urgent():
         "54M with LBP x 3 days, now unable to void and numbness in the saddle area. Decreased rectal tone.")
     assert result.decision.indication == "urgent"
     assert "cauda_equina" in result.decision.suspected
+
+
+def test_spinal_procedure_dated_within_six_weeks_is_recent():
+    def labels(text, note_date):
+        return extractor.analyze(text, note_date=note_date).present_labels
+
+    text = "S/p L5-S1 transforaminal ESI on 3/02, now new fever."
+    assert "recent_spinal_procedure" in labels(text, "2026-03-20")
+    later = labels(text, "2026-06-20")  # 3.5 months on: the injection is just an injection
+    assert "recent_spinal_procedure" not in later and "epidural_steroid_injection" in later
+    assert "recent_spinal_procedure" not in labels(text, None)  # no note date, no recency
+
+
+def test_an_abscess_imaged_for_is_not_a_recent_infection():
+    text = "Concern for discitis. Gadolinium needed to evaluate for abscess."
+    assert "recent_infection" not in present_labels(text)
+    assert "spinal_infection" in present_labels(text)

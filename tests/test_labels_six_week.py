@@ -36,6 +36,8 @@ POSITIVE = [
     ("sensory_deficit", "Exam: decreased sensation to light touch over the left L5 dermatome."),
     ("sensory_deficit", "Pt reports tingling in R great toe since Monday."),
     ("sensory_deficit", "Paresthesias down the left leg."),
+    ("sensory_deficit", "Exam: decr sensation dorsum of L foot."),
+    ("sensory_deficit", "Sens diminished over the L S1 distribution."),
     ("positive_straight_leg_raise", "Positive SLR on the left at 40 degrees."),
     ("positive_straight_leg_raise", "+SLR R."),
     ("positive_straight_leg_raise", "Crossed SLR positive."),
@@ -71,6 +73,8 @@ POSITIVE = [
     ("activity_modification", "Using heat and ice."),
     ("activity_modification", "On light duty at work."),
     ("activity_modification", "Tried rest, ice and NSAIDs."),
+    ("activity_modification", "Ice packs and a heating pad at night."),
+    ("activity_modification", "Wears a lumbar support brace at work."),
     ("epidural_steroid_injection", "s/p L L5-S1 TFESI in January."),
     ("epidural_steroid_injection", "Had an epidural steroid injection last fall."),
     ("epidural_steroid_injection", "Selective nerve root block at L5 done 2 months ago."),
@@ -129,6 +133,7 @@ NEGATED = [
     ("sensory_deficit", "Sensation intact to light touch throughout."),
     ("sensory_deficit", "Denies numbness or tingling."),
     ("sensory_deficit", "SILT."),
+    ("sensory_deficit", "No decr sens in either foot."),
     ("positive_straight_leg_raise", "SLR negative bilaterally."),
     ("positive_straight_leg_raise", "Negative straight leg raise."),
     ("reflex_abnormality", "Reflexes 2+ and symmetric."),
@@ -192,6 +197,7 @@ TRAPS = [
     ("physical_therapy", "Recommend physical therapy."),
     ("chiropractic", "Advised to try chiropractic care."),
     ("activity_modification", "She slipped on ice."),
+    ("activity_modification", "Will start a heating pad if the pain returns."),
     ("activity_modification", "Pain at rest."),
     ("epidural_steroid_injection", "Epidural abscess on prior imaging."),
     ("epidural_steroid_injection", "Plan for L5-S1 TFESI."),
@@ -249,9 +255,44 @@ def test_plan_cue_does_not_make_candidacy_hypothetical():
         assert "intervention_candidate" in present_labels(text)
 
 
-def test_candidacy_span_beats_planned_esi_span():
-    text = "Plan for L L5-S1 TFESI."
-    assert [f.label for f in analyze(text).findings] == ["intervention_candidate"]
+def test_treatment_named_by_a_candidacy_is_planned():
+    # the candidacy is present; the injection it names is a finding of its own, planned (hypothetical)
+    for text in ["Plan for L L5-S1 TFESI.", "Good candidate for a R L5 transforaminal ESI.",
+                 "Referred to interventional pain for caudal ESI."]:
+        result = analyze(text)
+        assert "intervention_candidate" in result.present_labels, text
+        esi = [f for f in result.findings if f.label == "epidural_steroid_injection"]
+        assert esi and all(f.hypothetical for f in esi), (text, esi)
+        assert "epidural_steroid_injection" not in result.present_labels
+
+
+def test_treatments_weighed_against_each_other_are_planned():
+    found = findings("Options reviewed: repeat ESI vs microdiscectomy.", "epidural_steroid_injection")
+    assert found and all(f.hypothetical and not f.uncertain for f in found)
+
+
+def test_a_done_treatment_next_to_a_candidacy_keeps_its_response():
+    text = "S/p ESI x2 without relief; candidate for repeat ESI."
+    esi = findings(text, "epidural_steroid_injection")
+    assert [(f.response, f.hypothetical) for f in esi] == [("failed", False), (None, True)]
+
+
+def test_a_response_carries_along_a_list_of_treatments():
+    text = "Failed conservative tx: meloxicam, PT x 6 wks, baclofen, tramadol, Medrol dosepak, chiropractic."
+    result = analyze(text)
+    treatments = [f for f in result.findings if f.label != "conservative_therapy"]
+    assert len(treatments) == 6 and all(f.response == "failed" for f in treatments), \
+        [(f.label, f.response) for f in treatments]
+    backwards = analyze("Naproxen, gabapentin, cyclobenzaprine and PT all failed.").findings
+    assert all(f.response == "failed" for f in backwards) and len(backwards) == 4
+
+
+def test_a_response_does_not_carry_past_the_list():
+    result = analyze("Naproxen failed. Started gabapentin last week.")
+    assert [f.response for f in result.findings if f.label == "neuropathic_agent"] == [None]
+    result = analyze("Ibuprofen helps; no PT yet.")
+    assert [(f.label, f.response, f.negated) for f in result.findings] == [
+        ("nsaid", "improved", False), ("physical_therapy", None, True)]
 
 
 def test_candidacy_not_historical_after_prior_esi():
@@ -372,3 +413,9 @@ def test_age(text, years):
 def test_age_not_negated_by_nearby_negation():
     found = findings("No trauma. Denies fever in this 44-year-old, no weight loss.", "age")
     assert found and not found[0].negated and found[0].value == 44
+
+
+def test_numbness_in_a_bilateral_description_is_the_bilateral_deficit():
+    result = analyze("Both legs feel heavy and numb from the knees down.")
+    assert "bilateral_leg_deficit" in result.present_labels
+    assert "sensory_deficit" not in result.present_labels

@@ -113,12 +113,7 @@ _WORKER_NLP: Language | None = None  # the pipeline a forked worker inherits
 
 
 def _analyze_chunk(notes: list[tuple[str, str | None]]) -> list[dict]:
-    results = []
-    for text, date in notes:
-        doc = _WORKER_NLP.make_doc(text)
-        doc._.note_date = date
-        results.append(_WORKER_NLP(doc)._.mri_result)
-    return results
+    return [_WORKER_NLP(_make_doc(_WORKER_NLP, text, date))._.mri_result for text, date in notes]
 
 
 def _analyze_in_workers(nlp: Language, notes: Iterator[tuple[str, str | None]], batch_size: int,

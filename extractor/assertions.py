@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from .context import CATEGORY_ATTRIBUTES
 from .findings import Finding
 from .measurements import read_value
-from .schema import LABELS
+from .schema import LABELS, group_of
 from .sections import Section, section_at
 from .targets import Target
 
@@ -68,7 +68,7 @@ class AssertionResolver:
             attributes.update(self._section_default(target.label, category, categories))
             if attributes.get("response"):
                 attributes.pop("negated", None)
-            elif LABELS.get(target.label, ("",))[0] == "treatment" and (target.planned or attributes.get("uncertain")):
+            elif group_of(target.label) == "treatment" and (target.planned or attributes.get("uncertain")):
                 # a treatment offered, weighed ("microdiscectomy vs ESI") or named by a candidacy is planned
                 attributes.pop("uncertain", None)
                 attributes["hypothetical"] = True

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .matcher import RuleMatcher
-from .schema import LABELS
+from .schema import group_of
 from .targets import Target
 
 #: Modifier category -> (attribute, value). Categories not listed here (for
@@ -112,7 +112,7 @@ def carry_responses(targets: list[Target], categories: list[list[str]], text: st
         for here, there in zip(indices, indices[1:]):
             first, second = sorted((here, there))
             a, b = targets[first], targets[second]
-            if (LABELS.get(a.label, ("",))[0] != "treatment" or LABELS.get(b.label, ("",))[0] != "treatment"
+            if (group_of(a.label) != "treatment" or group_of(b.label) != "treatment"
                     or sent_of[a.start] != sent_of[b.start]):
                 continue
             response = [c for c in categories[here] if c in _RESPONSES]

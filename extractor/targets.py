@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from .matcher import RuleMatcher
 from .measurements import read_value
-from .schema import LABELS
+from .schema import group_of
 
 
 @dataclass
@@ -45,6 +45,8 @@ class TargetFinder:
 
     def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None):
         self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency)
+        self._dated_rules = frozenset(i for i, rule in enumerate(rules)
+                                      if (rule.metadata or {}).get("check") == "recent_date")
 
     def __call__(self, doc: Doc, text: str | None = None, note_date: dt.date | None = None) -> list[Target]:
         """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it).
@@ -55,15 +57,15 @@ class TargetFinder:
         targets = []
         text = doc.text if text is None else text
         found = self._matcher.matches(doc, text)
-        if any(self._dated(index) for index, _, _ in found):
+        if self._dated_rules and any(m[0] in self._dated_rules for m in found):
             idx = doc.to_array("IDX")
-            found = [m for m in found if not self._dated(m[0]) or _recent(
+            found = [m for m in found if m[0] not in self._dated_rules or _recent(
                 text[idx[m[1]]:(idx[m[2]] if m[2] < len(doc) else len(text))].rstrip(), note_date)]
         kept = self._matcher.prune(found)
-        candidacies = [(start, end) for rule, start, end in kept if _group(rule.category) == "candidacy"]
+        candidacies = [(start, end) for rule, start, end in kept if group_of(rule.category) == "candidacy"]
         if candidacies:
             # the treatment a candidacy names is a finding of its own: keep it inside the candidacy's span
-            inside = [m for m in found if _group(self._matcher.rule(m[0]).category) == "treatment"
+            inside = [m for m in found if group_of(self._matcher.rule(m[0]).category) == "treatment"
                       and any(c_start <= m[1] and m[2] <= c_end for c_start, c_end in candidacies)]
             kept += self._matcher.prune(inside)
         matches = sorted(kept, key=lambda m: (m[1], m[2]))
@@ -75,16 +77,13 @@ class TargetFinder:
             check = (rule.metadata or {}).get("check")
             targets.append(Target(rule.category, start, end, idx[start], idx[end - 1] + length[end - 1], check,
                                   rule.attributes or None))
-        named = [(t.start_char, t.end_char) for t in targets if _group(t.label) == "candidacy"]
+        named = [(t.start_char, t.end_char) for t in targets if group_of(t.label) == "candidacy"]
         for target in targets:
-            if _group(target.label) == "treatment":
+            if group_of(target.label) == "treatment":
                 target.planned = any(c_start <= target.start_char and (target.start_char <= c_end or
                                      _NAMING_GAP.fullmatch(text, c_end, target.start_char))
                                      for c_start, c_end in named)
         return targets
-
-    def _dated(self, index: int) -> bool:
-        return (self._matcher.rule(index).metadata or {}).get("check") == "recent_date"
 
 
 # what may stand between a candidacy and the treatment it names: "candidate for a R L5 TFESI"
@@ -96,5 +95,4 @@ def _recent(text: str, note_date: dt.date | None) -> bool:
     return keep
 
 
-def _group(label: str) -> str:
-    return LABELS.get(label, ("",))[0]
+

@@ -18,9 +18,11 @@ import re
 from typing import NamedTuple
 
 try:  # Python 3.11+
+    import re._compiler as sre_compile
     import re._constants as sre
     import re._parser as sre_parse
 except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_compile
     import sre_constants as sre
     import sre_parse
 
@@ -265,3 +267,88 @@ def starts_with_digit(pattern: str) -> bool:
     except Exception:
         return False
     return first is not None and (first[1] or bool(first[0])) and all(c.isdigit() for c in first[0])
+
+
+MAX_SPLIT = 8  #: a leading character class of at most this many letters is split into literals
+
+
+def _zero_width(item, state) -> bool:
+    return sre_parse.SubPattern(state, [item]).getwidth() == (0, 0)
+
+
+def _openings(items, literal: bool) -> list[list] | None:
+    """``items`` as alternatives that each open with one character item (a literal, when
+    ``literal``); None when the first item is not one character or a repeat of one."""
+    if not items:
+        return None
+    (op, av), rest = items[0], list(items[1:])
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, inner = av
+        if low < 1 or len(inner) != 1:
+            return None
+        # c{2,5} is c then c{1,4}
+        tail = [] if high == 1 else [(op, (low - 1, high if high is sre.MAXREPEAT else high - 1, inner))]
+        return _openings([inner[0]] + tail + rest, literal)
+    if op is sre.LITERAL:
+        return [[(op, av)] + rest]
+    if op is sre.IN and literal:  # [lr] is l or r: the two cannot both match at one position
+        chars = [v for o, v in av if o is sre.LITERAL]
+        if len(chars) != len(av) or len(chars) > MAX_SPLIT:
+            return None
+        return [[(sre.LITERAL, c)] + rest for c in chars]
+    if op in (sre.NOT_LITERAL, sre.IN, sre.ANY) and not literal:
+        return [[(op, av)] + rest]
+    return None
+
+
+def _checked_after_opening(items, zero, state) -> list:
+    """``items`` with the zero-width ``zero`` moved behind their leading literals, as a lookbehind."""
+    count = 1
+    while items[0][0] is sre.LITERAL and count < len(items) and items[count][0] is sre.LITERAL:
+        count += 1
+    behind = sre_parse.SubPattern(state, list(zero) + items[:count])
+    return items[:count] + [(sre.ASSERT, (-1, behind))] + items[count:]
+
+
+def literals_first(pattern: str, flags: int = 0) -> re.Pattern | None:
+    r"""``pattern`` compiled so that its leading lookarounds and ``\b`` are checked after the
+    literals a match opens with, or None when it does not open with them.
+
+    A search for a pattern that opens with a literal (or a choice of literals) skips ahead to
+    where one occurs, at C speed; one that opens with assertions runs them at every position.
+    ``(?<!no )\b(?:fever|febrile)`` becomes ``fever(?<=(?<!no )\bfever)|febrile(?<=...)``: the
+    same matches, the lookbehind reading from where the match starts.
+
+    >>> literals_first(r"(?<!no )\b(?:fever|febrile)").findall("fever; no fever; febrile")
+    ['fever', 'febrile']
+    >>> literals_first(r"\b(?:a|b)?c") is None  # may open with an optional group
+    True
+    """
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+    except Exception:
+        return None
+    state, items = parsed.state, list(parsed)
+    zero = []
+    while items and _zero_width(items[0], state):
+        zero.append(items.pop(0))
+    if not zero or not items:
+        return None
+    (op, av), rest = items[0], items[1:]
+    if op is sre.BRANCH:
+        alternatives = []
+        for alternative in av[1]:
+            openings = _openings(list(alternative), literal=True)
+            if openings is None:
+                return None
+            alternatives += [sre_parse.SubPattern(state, _checked_after_opening(o, zero, state)) for o in openings]
+        rewritten = [(sre.BRANCH, (None, alternatives))] + rest
+    else:
+        openings = _openings(items, literal=False)
+        if openings is None:
+            return None
+        rewritten = _checked_after_opening(openings[0], zero, state)
+    try:
+        return sre_compile.compile(sre_parse.SubPattern(state, rewritten), flags)
+    except Exception:  # pragma: no cover - a form the engine refuses: run the pattern as written
+        return None

@@ -12,7 +12,7 @@ from spacy.matcher import Matcher
 from extractor import rules
 from extractor.component import doc_text
 from extractor.matcher import RuleMatcher, anchor, prune_longest
-from extractor.regex_analysis import anchored_language, first_char_lookahead, required_literals
+from extractor.regex_analysis import anchored_language, first_char_lookahead, literals_first, required_literals
 from extractor.token_patterns import AnchoredPattern, supported
 from extractor.tokenizer import ClinicalTokenizer, use_clinical_tokenizer
 
@@ -106,6 +106,36 @@ def test_regex_analysis_on_the_shipped_rules():
                             assert all(re.search(value["REGEX"], w) for w in words)
                             assert not any(re.search(value["REGEX"], w + "x") for w in words if w)
     assert checked > 100
+
+
+def test_literals_first_keeps_what_the_assertions_exclude():
+    regex = literals_first(r"(?<!no )(?<!\d)\b(?:fever|febrile|[lr]\s?leg)")
+    assert regex is not None
+    text = "no fever; fever, afebrile, febrile, l leg, rleg, 2rleg"
+    assert [m.group() for m in regex.finditer(text)] == ["fever", "febrile", "l leg", "rleg"]
+    assert literals_first(r"\b(?:s/p\s+)?fusion") is None  # opens with an optional group
+    assert literals_first(r"fusion") is None  # nothing to move
+
+
+def test_literals_first_finds_what_the_shipped_regexes_find():
+    """Each rewritten rule regex matches the same spans as the rule, over whole notes and windows."""
+    texts = [json.loads(line)["text"] for line in open(rules.DEFAULT_PATTERNS_DIR.parent / "corpora" / "dev.jsonl")]
+    text = "\n".join(texts).lower()
+    rewritten = 0
+    for rule in rules.load_target_rules():
+        if not isinstance(rule.pattern, str):
+            continue
+        regex = literals_first(rule.pattern)
+        if regex is None:
+            continue
+        plain = re.compile(rule.pattern)
+        assert [m.span() for m in regex.finditer(text)] == [m.span() for m in plain.finditer(text)], rule.pattern
+        for start in range(0, len(text), 1009):  # a window sees the text before it, as the matcher's do
+            window = (start, start + 300)
+            assert [m.span() for m in regex.finditer(text, *window)] == \
+                   [m.span() for m in plain.finditer(text, *window)], rule.pattern
+        rewritten += 1
+    assert rewritten > 40
 
 
 def test_gated_regexes_find_what_a_full_scan_finds(nlp):

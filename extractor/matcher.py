@@ -34,8 +34,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .regex_analysis import (DIGIT, Requirement, anchored_language, first_char_lookahead, required_literals,
-                             starts_with_digit)
+from .regex_analysis import (DIGIT, Requirement, anchored_language, first_char_lookahead, literals_first,
+                             required_literals, starts_with_digit)
 from .token_patterns import COLUMNS, AnchoredPattern, guards_hold, supported
 
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
@@ -290,43 +290,58 @@ class RuleMatcher:
         return gates[:MAX_REQUIREMENTS]
 
     def _index_literals(self) -> None:
-        """One Aho-Corasick automaton over every literal the regexes require."""
+        """One Aho-Corasick automaton over every literal the regexes require, and each literal's gates."""
         literals = sorted({lit for *_, gates in self._regexes for r in gates for lit in r.literals} - {DIGIT})
-        self._literal_ids = {literal: i for i, literal in enumerate(literals)}
-        self._literal_ids[DIGIT] = len(literals)
+        literal_ids = {literal: i for i, literal in enumerate(literals)}
+        literal_ids[DIGIT] = len(literals)
         self._literals = None
         if literals:
             self._literals = ahocorasick.Automaton()
-            for literal, i in self._literal_ids.items():
+            for literal, i in literal_ids.items():
                 if literal != DIGIT:
                     self._literals.add_word(literal, (i, len(literal)))
             self._literals.make_automaton()
-        # each gate as (the literal ids it accepts, whether a lookbehind reads them)
-        self._regexes = [(regex, on_lowered, index,
-                          [(tuple(self._literal_ids[lit] for lit in r.literals), r.behind) for r in gates])
+        self._digit = literal_ids[DIGIT]
+        # each distinct gate once: the gates a literal opens, and whether a lookbehind reads them
+        gate_ids: dict[Requirement, int] = {}
+        self._literal_gates: list[list[int]] = [[] for _ in literal_ids]
+        for *_, gates in self._regexes:
+            for gate in gates:
+                if gate not in gate_ids:
+                    gate_ids[gate] = len(gate_ids)
+                    for literal in gate.literals:
+                        self._literal_gates[literal_ids[literal]].append(gate_ids[gate])
+        self._behind_gates = [gate_ids[gate] for gate in gate_ids if gate.behind]
+        self._gate_count = len(gate_ids)
+        self._regexes = [(regex, on_lowered, index, tuple(gate_ids[gate] for gate in gates))
                          for regex, on_lowered, index, gates in self._regexes]
 
-    def _sentence_masks(self, text: str, lowered: str, char_starts: np.ndarray) -> list[int]:
-        """For each literal id, a bit mask of the sentences holding it."""
-        masks = [0] * len(self._literal_ids)
+    def _gate_masks(self, text: str, lowered: str, char_starts: np.ndarray) -> list[int]:
+        """For each gate, a bit mask of the sentences holding one of its literals (for a gate a
+        lookbehind reads, the sentence after one as well)."""
         starts, ids = [], []
         if self._literals is not None:
             for end, (literal, length) in self._literals.iter(lowered):
                 starts.append(end - length + 1)
                 ids.append(literal)
-        digit = self._literal_ids[DIGIT]
         for found in _DIGITS.finditer(text):
             starts.append(found.start())
-            ids.append(digit)
-        if starts:
-            count = len(char_starts)
-            sentences = np.searchsorted(char_starts, starts, side="right") - 1
-            held: dict[int, list[int]] = defaultdict(list)
-            for key in np.unique(np.asarray(ids, dtype=np.int64) * count + sentences).tolist():
-                literal, sentence = divmod(key, count)
-                held[literal].append(sentence)
-            for literal, numbers in held.items():
-                masks[literal] = _mask(numbers, count)
+            ids.append(self._digit)
+        masks = [0] * self._gate_count
+        if not starts:
+            return masks
+        count = len(char_starts)
+        sentences = np.searchsorted(char_starts, starts, side="right") - 1
+        held: dict[int, list[int]] = defaultdict(list)
+        for key in np.unique(np.asarray(ids, dtype=np.int64) * count + sentences).tolist():
+            literal, sentence = divmod(key, count)
+            held[literal].append(sentence)
+        for literal, numbers in held.items():
+            mask = _mask(numbers, count)
+            for gate in self._literal_gates[literal]:
+                masks[gate] |= mask
+        for gate in self._behind_gates:  # the literal may end the sentence before the match
+            masks[gate] |= masks[gate] << 1
         return masks
 
     def _regex_matches(self, doc: Doc, text: str, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
@@ -337,23 +352,19 @@ class RuleMatcher:
         char_starts = doc.to_array("IDX")[sentence_starts[:-1]]
         char_starts[0] = 0
         bounds = char_starts.tolist() + [len(text)]
-        masks = self._sentence_masks(text, lowered, char_starts) if lowered is not None else None
+        masks = self._gate_masks(text, lowered, char_starts) if lowered is not None else None
+        every = (1 << (len(bounds) - 1)) - 1
         found = []
-        for regex, on_lowered, index, requirements in self._regexes:
+        for regex, on_lowered, index, gates in self._regexes:
             searched = lowered if on_lowered else text
             if searched is None:
-                regex, searched = re.compile(regex.pattern, re.IGNORECASE), text
-            if not requirements or masks is None:
+                regex, searched = re.compile(self._rules[index].pattern, re.IGNORECASE), text
+            if not gates or masks is None:
                 windows = [(0, len(text))]
             else:
-                sentences = (1 << (len(bounds) - 1)) - 1  # every sentence
-                for literals, behind in requirements:
-                    held = 0
-                    for literal in literals:
-                        held |= masks[literal]
-                    if behind:  # the literal may end the sentence before the match
-                        held |= held << 1
-                    sentences &= held
+                sentences = every
+                for gate in gates:
+                    sentences &= masks[gate]
                     if not sentences:
                         break
                 windows = _windows(sentences, bounds)
@@ -410,17 +421,20 @@ def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
     """The regex and whether it runs on the lower-cased text.
 
     A case-insensitive search of the text finds what a case-sensitive search of the lower-cased text
-    finds, and the latter is faster. A pattern that opens with lookarounds first checks the
-    character a match must start with (:func:`first_char_lookahead`). Patterns with upper-case letters or inline case flags keep
-    ``re.IGNORECASE`` on the text as written.
+    finds, and the latter is faster. A pattern that opens with lookarounds is compiled to test the
+    literals a match opens with first (:func:`literals_first`), or else to check first the character
+    a match must start with (:func:`first_char_lookahead`). Patterns with upper-case letters or inline
+    case flags keep ``re.IGNORECASE`` on the text as written.
     """
-    ahead = first_char_lookahead(pattern)
-    if ahead:  # after any global flags, which must open the pattern
-        flags = _GLOBAL_FLAGS.match(pattern).group(0)
-        pattern = flags + ahead + pattern[len(flags):]
-    if _UPPER_OR_FLAG.search(pattern):
-        return re.compile(pattern, re.IGNORECASE), False
-    return re.compile(pattern), True
+    flags, on_lowered = (re.IGNORECASE, False) if _UPPER_OR_FLAG.search(pattern) else (0, True)
+    regex = literals_first(pattern, flags)
+    if regex is None:
+        ahead = first_char_lookahead(pattern)
+        if ahead:  # after any global flags, which must open the pattern
+            opening = _GLOBAL_FLAGS.match(pattern).group(0)
+            pattern = opening + ahead + pattern[len(opening):]
+        regex = re.compile(pattern, flags)
+    return regex, on_lowered
 
 
 def _mask(sentences: list[int], count: int) -> int:

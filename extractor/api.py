@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .classifier import IndicationModel, classify
-from .component import parse_note_date, register_extensions
+from .component import NOTE_TEXT, parse_note_date, register_extensions
 from .result import Result
 
 MAX_NOTE_CHARS = 5_000_000
@@ -49,7 +49,9 @@ def _validate_text(text: object) -> str:
 
 
 def _make_doc(nlp: Language, text: object, note_date: object) -> Doc:
+    """The note's ``Doc``, holding its date and, for the component, its text (rebuilt otherwise)."""
     doc = nlp.make_doc(_validate_text(text))
+    doc.user_data[NOTE_TEXT] = text
     date = parse_note_date(note_date)
     doc._.note_date = date.isoformat() if date else None
     return doc

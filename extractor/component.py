@@ -30,6 +30,8 @@ from .targets import TargetFinder
 from .tokenizer import use_clinical_tokenizer
 
 SPAN_GROUP = "mri_findings"
+#: ``doc.user_data`` key under which a caller that made the ``Doc`` leaves its text for the component
+NOTE_TEXT = "mri_indication.note_text"
 
 
 def register_extensions() -> None:
@@ -120,7 +122,9 @@ class MriIndication:
         self.assertions = AssertionResolver(rule_files.load_json("section_context.json", patterns_dir))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        text = doc.user_data.pop(NOTE_TEXT, None)
+        if text is None:
+            text = doc_text(doc)
         if self.set_sentences:
             self.sentence_splitter(doc, text)
         note_date = parse_note_date(doc._.note_date)

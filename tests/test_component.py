@@ -43,3 +43,13 @@ def test_load_returns_a_language_with_the_component():
     nlp = extractor.load()
     assert nlp.pipe_names == ["mri_indication"]
     assert nlp.get_pipe("mri_indication").patterns_dir.endswith("patterns")
+
+
+def test_component_reads_the_same_text_whether_or_not_the_api_left_it(nlp):
+    from extractor.api import _make_doc
+    from extractor.component import NOTE_TEXT
+    made = _make_doc(nlp, TEXT + "\n\nROS: (-)fever,chills", None)
+    assert made.user_data[NOTE_TEXT] == made.text
+    plain = nlp.make_doc(made.text)
+    assert nlp(made)._.mri_result == nlp(plain)._.mri_result
+    assert NOTE_TEXT not in made.user_data  # the component takes it: it is not saved with the Doc

@@ -70,7 +70,9 @@ class ContextAnnotator:
         for index, target in enumerate(targets):
             by_sentence[int(sent_of[target.start])].append(index)
         modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
-        in_target_sentence = np.isin(sent_of, list(by_sentence))
+        has_target = np.zeros(int(sent_of[-1]) + 1, dtype=bool)
+        has_target[list(by_sentence)] = True
+        in_target_sentence = has_target[sent_of]
         for rule, start, end in self._matcher(doc, text, only=in_target_sentence):
             sentence = int(sent_of[start])
             if sentence in by_sentence:

@@ -45,7 +45,6 @@ MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
 DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
-_ONES = re.compile("1+")
 _GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
 _UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
 
@@ -299,83 +298,95 @@ class RuleMatcher:
             self._literals = ahocorasick.Automaton()
             for literal, i in literal_ids.items():
                 if literal != DIGIT:
-                    self._literals.add_word(literal, (i, len(literal)))
+                    self._literals.add_word(literal, i)
             self._literals.make_automaton()
+        self._literal_lengths = np.array([len(literal) for literal in literal_ids], dtype=np.int64)
         self._digit = literal_ids[DIGIT]
-        # each distinct gate once: the gates a literal opens, and whether a lookbehind reads them
+        # each distinct gate once (a row of the per-note gate matrix), and the gates each literal opens
         gate_ids: dict[Requirement, int] = {}
-        self._literal_gates: list[list[int]] = [[] for _ in literal_ids]
+        literal_gates: list[list[int]] = [[] for _ in literal_ids]
         for *_, gates in self._regexes:
             for gate in gates:
                 if gate not in gate_ids:
                     gate_ids[gate] = len(gate_ids)
                     for literal in gate.literals:
-                        self._literal_gates[literal_ids[literal]].append(gate_ids[gate])
-        self._behind_gates = [gate_ids[gate] for gate in gate_ids if gate.behind]
-        self._gate_count = len(gate_ids)
-        self._regexes = [(regex, on_lowered, index, tuple(gate_ids[gate] for gate in gates))
-                         for regex, on_lowered, index, gates in self._regexes]
+                        literal_gates[literal_ids[literal]].append(gate_ids[gate])
+        self._gate_count = len(gate_ids)  # one more row, always open, pads the regexes with fewer gates
+        self._literal_gate_starts = np.cumsum([0] + [len(g) for g in literal_gates])
+        self._literal_gate_ids = np.array([g for gates in literal_gates for g in gates], dtype=np.int64)
+        self._behind_gates = np.array([gate_ids[gate] for gate in gate_ids if gate.behind], dtype=np.int64)
+        self._regex_gates = np.full((len(self._regexes), MAX_REQUIREMENTS), self._gate_count, dtype=np.int64)
+        for row, (*_, gates) in enumerate(self._regexes):
+            self._regex_gates[row, :len(gates)] = [gate_ids[gate] for gate in gates]
+        self._regexes = [(regex, on_lowered, index) for regex, on_lowered, index, _gates in self._regexes]
 
-    def _gate_masks(self, text: str, lowered: str, char_starts: np.ndarray) -> list[int]:
-        """For each gate, a bit mask of the sentences holding one of its literals (for a gate a
-        lookbehind reads, the sentence after one as well)."""
-        starts, ids = [], []
-        if self._literals is not None:
-            for end, (literal, length) in self._literals.iter(lowered):
-                starts.append(end - length + 1)
-                ids.append(literal)
-        for found in _DIGITS.finditer(text):
-            starts.append(found.start())
-            ids.append(self._digit)
-        masks = [0] * self._gate_count
-        if not starts:
-            return masks
+    def _gate_matrix(self, text: str, lowered: str, char_starts: np.ndarray) -> np.ndarray:
+        """Gates by sentences: whether the sentence holds one of the gate's literals (for a gate a
+        lookbehind reads, or the sentence before it does)."""
         count = len(char_starts)
-        sentences = np.searchsorted(char_starts, starts, side="right") - 1
-        held: dict[int, list[int]] = defaultdict(list)
-        for key in np.unique(np.asarray(ids, dtype=np.int64) * count + sentences).tolist():
-            literal, sentence = divmod(key, count)
-            held[literal].append(sentence)
-        for literal, numbers in held.items():
-            mask = _mask(numbers, count)
-            for gate in self._literal_gates[literal]:
-                masks[gate] |= mask
-        for gate in self._behind_gates:  # the literal may end the sentence before the match
-            masks[gate] |= masks[gate] << 1
-        return masks
+        matrix = np.zeros((self._gate_count + 1, count), dtype=bool)
+        matrix[self._gate_count] = True
+        hits = list(self._literals.iter(lowered)) if self._literals is not None else []
+        if hits:  # (end, literal id) pairs
+            found = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.int64, count=2 * len(hits))
+            literals = found[1::2]
+            starts = found[::2] - self._literal_lengths[literals] + 1
+        else:
+            starts, literals = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        digits = _digit_run_starts(text)
+        starts = np.concatenate((starts, digits))
+        literals = np.concatenate((literals, np.full(len(digits), self._digit, dtype=np.int64)))
+        if len(starts):
+            sentences = np.searchsorted(char_starts, starts, side="right") - 1
+            # every (gate, sentence) a hit opens: each hit repeated once per gate of its literal
+            first, last = self._literal_gate_starts[literals], self._literal_gate_starts[literals + 1]
+            per_hit = last - first
+            offsets = np.arange(per_hit.sum()) - np.repeat(np.cumsum(per_hit) - per_hit, per_hit)
+            matrix[self._literal_gate_ids[np.repeat(first, per_hit) + offsets], np.repeat(sentences, per_hit)] = True
+        if len(self._behind_gates):  # the literal may end the sentence before the match
+            behind = matrix[self._behind_gates]
+            behind[:, 1:] |= behind[:, :-1].copy()
+            matrix[self._behind_gates] = behind
+        return matrix
+
+    def _windows(self, matrix: np.ndarray, bounds: np.ndarray) -> list[tuple[int, int, int]]:
+        """``(regex number, start, end)``: the character windows over the runs of consecutive sentences
+        where each regex's gates are all open."""
+        gates = self._regex_gates
+        padded = np.zeros((len(gates), matrix.shape[1] + 2), dtype=np.int8)  # closed before and after
+        padded[:, 1:-1] = matrix[gates[:, 0]] & matrix[gates[:, 1]] & matrix[gates[:, 2]]
+        edges = np.diff(padded, axis=1)
+        rows, run_starts = np.nonzero(edges == 1)
+        _rows, run_ends = np.nonzero(edges == -1)  # row-major, so each end pairs with its start
+        return list(zip(rows.tolist(), bounds[run_starts].tolist(), bounds[run_ends].tolist()))
 
     def _regex_matches(self, doc: Doc, text: str, sentence_starts: np.ndarray) -> list[tuple[int, int, int]]:
         """Run each regex over the runs of sentences that hold one literal of each of its requirements."""
         lowered = text.lower()
         if len(lowered) != len(text):  # case mapping changed offsets: search everywhere
             lowered = None
-        char_starts = doc.to_array("IDX")[sentence_starts[:-1]]
+        char_starts = doc.to_array("IDX")[sentence_starts[:-1]].astype(np.int64)
         char_starts[0] = 0
-        bounds = char_starts.tolist() + [len(text)]
-        masks = self._gate_masks(text, lowered, char_starts) if lowered is not None else None
-        every = (1 << (len(bounds) - 1)) - 1
+        bounds = np.append(char_starts, len(text))
+        if lowered is None:
+            matrix = np.ones((self._gate_count + 1, len(char_starts)), dtype=bool)
+        else:
+            matrix = self._gate_matrix(text, lowered, char_starts)
         found = []
-        for regex, on_lowered, index, gates in self._regexes:
+        for row, start, end in self._windows(matrix, bounds):
+            regex, on_lowered, index = self._regexes[row]
             searched = lowered if on_lowered else text
             if searched is None:
                 regex, searched = re.compile(self._rules[index].pattern, re.IGNORECASE), text
-            if not gates or masks is None:
-                windows = [(0, len(text))]
-            else:
-                sentences = every
-                for gate in gates:
-                    sentences &= masks[gate]
-                    if not sentences:
-                        break
-                windows = _windows(sentences, bounds)
-            if index in self._digit_first:  # skip the part of each window before its first digit
-                windows = [(digit.start(), end) for start, end in windows
-                           if (digit := _DIGITS.search(searched, start, end))]
-            for start, end in windows:
-                for match in regex.finditer(searched, start, end):
-                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                    if span is not None and len(span):
-                        found.append((index, span.start, span.end))
+            if index in self._digit_first:  # skip the part of the window before its first digit
+                digit = _DIGITS.search(searched, start, end)
+                if digit is None:
+                    continue
+                start = digit.start()
+            for match in regex.finditer(searched, start, end):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    found.append((index, span.start, span.end))
         return found
 
     def __call__(self, doc: Doc, text: str | None = None,
@@ -437,24 +448,10 @@ def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
     return regex, on_lowered
 
 
-def _mask(sentences: list[int], count: int) -> int:
-    """The bit mask of ``sentences`` (of ``count``), built in time linear in ``count``."""
-    if len(sentences) < 64:
-        mask = 0
-        for sentence in sentences:
-            mask |= 1 << sentence
-        return mask
-    bits = bytearray((count + 7) // 8)
-    for sentence in sentences:
-        bits[sentence >> 3] |= 1 << (sentence & 7)
-    return int.from_bytes(bits, "little")
-
-
-def _windows(sentences: int, bounds: list[int]) -> list[tuple[int, int]]:
-    """Character windows over the runs of consecutive sentences set in the bit mask ``sentences``."""
-    if not sentences:
-        return []
-    if sentences & (sentences + 1) == 0:  # every sentence from the first: one window
-        return [(bounds[0], bounds[sentences.bit_length()])]
-    bits = bin(sentences)[:1:-1]  # bit i is sentence i
-    return [(bounds[run.start()], bounds[run.end()]) for run in _ONES.finditer(bits)]
+def _digit_run_starts(text: str) -> np.ndarray:
+    """Where each run of digits starts (as ``re``'s ``\\d+`` finds them)."""
+    if not text.isascii():
+        return np.array([found.start() for found in _DIGITS.finditer(text)], dtype=np.int64)
+    codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    digit = (codes >= 48) & (codes <= 57)
+    return np.flatnonzero(digit & ~np.concatenate(([False], digit[:-1])))

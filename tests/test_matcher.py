@@ -149,7 +149,7 @@ def test_gated_regexes_find_what_a_full_scan_finds(nlp):
         sentence_starts = np.append(np.flatnonzero(starts == 1), len(doc))
         gated = set(matcher._regex_matches(doc, text, sentence_starts))
         full = set()
-        for regex, on_lowered, index, _gates in matcher._regexes:
+        for regex, on_lowered, index in matcher._regexes:
             for found in regex.finditer(text.lower() if on_lowered else text):
                 span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                 if span is not None and len(span):

@@ -269,85 +269,103 @@ def starts_with_digit(pattern: str) -> bool:
     return first is not None and (first[1] or bool(first[0])) and all(c.isdigit() for c in first[0])
 
 
-MAX_SPLIT = 8  #: a leading character class of at most this many letters is split into literals
+MAX_OPENINGS = 64  #: alternatives a pattern may be spread into by :func:`literals_first`
+MAX_SPLIT = 8  #: a class of at most this many characters opening a pattern is spread into literals
+
+Opening = tuple[list, list]  # (zero-width items checked where the match starts, items from there on)
 
 
 def _zero_width(item, state) -> bool:
     return sre_parse.SubPattern(state, [item]).getwidth() == (0, 0)
 
 
-def _openings(items, literal: bool) -> list[list] | None:
-    """``items`` as alternatives that each open with one character item (a literal, when
-    ``literal``); None when the first item is not one character or a repeat of one."""
+def _repeat(op, low: int, high, inner) -> list:
+    """``inner`` repeated ``low`` to ``high`` times (nothing when ``high`` is 0)."""
+    return [] if high == 0 else [(op, (low, high, inner))]
+
+
+def _openings(items, zero, state) -> list[Opening] | None:
+    """Each way a match of ``items`` can start, in the order the engine tries them: the zero-width
+    items before it and items that open with one character (a literal or a class); None when that
+    is not known or there are more than :data:`MAX_OPENINGS`."""
+    items, zero = list(items), list(zero)
+    while items and _zero_width(items[0], state):
+        zero.append(items.pop(0))
     if not items:
         return None
-    (op, av), rest = items[0], list(items[1:])
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+    (op, av), rest = items[0], items[1:]
+    if op is sre.IN and len(av) <= MAX_SPLIT and all(o is sre.LITERAL for o, _ in av):
+        return [(zero, [literal] + rest) for literal in av]  # [lr]x is lx|rx: never both at one place
+    if op is sre.LITERAL or (op is sre.IN and all(o is not sre.NEGATE for o, _ in av)):
+        return [(zero, items)]
+    found: list[Opening] = []
+    if op is sre.BRANCH:  # (?:a|b)c is ac|bc, tried in that order
+        for alternative in av[1]:
+            part = _openings(list(alternative) + rest, zero, state)
+            if part is None:
+                return None
+            found += part
+    elif op is sre.MAX_REPEAT and sre_parse.SubPattern(state, av[2]).getwidth()[0] > 0:
         low, high, inner = av
-        if low < 1 or len(inner) != 1:
+        less = high if high is sre.MAXREPEAT else high - 1
+        # x{2,5}c is x x{1,4} c; greedy x?c and x*c try x first: x x{0,n-1} c, then c
+        part = _openings(list(inner) + _repeat(op, max(low - 1, 0), less, inner) + rest, zero, state)
+        if part is None:
             return None
-        # c{2,5} is c then c{1,4}
-        tail = [] if high == 1 else [(op, (low - 1, high if high is sre.MAXREPEAT else high - 1, inner))]
-        return _openings([inner[0]] + tail + rest, literal)
-    if op is sre.LITERAL:
-        return [[(op, av)] + rest]
-    if op is sre.IN and literal:  # [lr] is l or r: the two cannot both match at one position
-        chars = [v for o, v in av if o is sre.LITERAL]
-        if len(chars) != len(av) or len(chars) > MAX_SPLIT:
-            return None
-        return [[(sre.LITERAL, c)] + rest for c in chars]
-    if op in (sre.NOT_LITERAL, sre.IN, sre.ANY) and not literal:
-        return [[(op, av)] + rest]
-    return None
+        found += part
+        if low == 0:
+            part = _openings(rest, zero, state)
+            if part is None:
+                return None
+            found += part
+    else:
+        return None
+    return found if len(found) <= MAX_OPENINGS else None
 
 
-def _checked_after_opening(items, zero, state) -> list:
-    """``items`` with the zero-width ``zero`` moved behind their leading literals, as a lookbehind."""
+def _checked(opening: Opening, state) -> list:
+    """The opening's items with its zero-width items moved behind its leading literals, as a lookbehind."""
+    zero, items = opening
     count = 1
     while items[0][0] is sre.LITERAL and count < len(items) and items[count][0] is sre.LITERAL:
         count += 1
-    behind = sre_parse.SubPattern(state, list(zero) + items[:count])
-    return items[:count] + [(sre.ASSERT, (-1, behind))] + items[count:]
+    check = [(sre.ASSERT, (-1, sre_parse.SubPattern(state, zero + items[:count])))] if zero else []
+    return items[:count] + check + items[count:]
 
 
 def literals_first(pattern: str, flags: int = 0) -> re.Pattern | None:
     r"""``pattern`` compiled so that its leading lookarounds and ``\b`` are checked after the
-    literals a match opens with, or None when it does not open with them.
+    literals a match opens with; None when it opens with something else (a choice of a word and a
+    class, an optional group of more than a few choices, a capture) or needs no change.
 
-    A search for a pattern that opens with a literal (or a choice of literals) skips ahead to
-    where one occurs, at C speed; one that opens with assertions runs them at every position.
-    ``(?<!no )\b(?:fever|febrile)`` becomes ``fever(?<=(?<!no )\bfever)|febrile(?<=...)``: the
-    same matches, the lookbehind reading from where the match starts.
+    re's search skips at C speed to a first literal (or a choice of literals, or one class), but
+    tries a pattern that opens with assertions at every position. ``(?<!no )\b(?:fever|febrile)``
+    becomes ``fever(?<=(?<!no )\bfever)|febrile(?<=(?<!no )\bfebrile)``: the same matches, the
+    lookbehind reading from where the match starts. Choices inside the opening are spread out first
+    (``(?:a|b)c`` is ``ac|bc``; a greedy ``x?c`` is ``xc|c``).
 
     >>> literals_first(r"(?<!no )\b(?:fever|febrile)").findall("fever; no fever; febrile")
     ['fever', 'febrile']
-    >>> literals_first(r"\b(?:a|b)?c") is None  # may open with an optional group
+    >>> literals_first(r"(?<!no )\b(?:low\s+)?back").findall("low back; no back; back")
+    ['low back', 'back']
+    >>> literals_first(r"(a)bc") is None  # a capture
     True
     """
     try:
         parsed = sre_parse.parse(pattern, flags)
     except Exception:
         return None
-    state, items = parsed.state, list(parsed)
-    zero = []
-    while items and _zero_width(items[0], state):
-        zero.append(items.pop(0))
-    if not zero or not items:
-        return None
-    (op, av), rest = items[0], items[1:]
-    if op is sre.BRANCH:
-        alternatives = []
-        for alternative in av[1]:
-            openings = _openings(list(alternative), literal=True)
-            if openings is None:
-                return None
-            alternatives += [sre_parse.SubPattern(state, _checked_after_opening(o, zero, state)) for o in openings]
-        rewritten = [(sre.BRANCH, (None, alternatives))] + rest
+    state = parsed.state
+    openings = _openings(list(parsed), [], state)
+    if not openings or (len(openings) == 1 and not openings[0][0]):
+        return None  # unknown, or opening with a literal or class already: the engine skips ahead
+    if len(openings) == 1:
+        rewritten = _checked(openings[0], state)
+    elif all(items[0][0] is sre.LITERAL for _zero, items in openings):
+        # a choice of literals: the engine skips to one of their first characters
+        rewritten = [(sre.BRANCH, (None, [sre_parse.SubPattern(state, _checked(o, state)) for o in openings]))]
     else:
-        openings = _openings(items, literal=False)
-        if openings is None:
-            return None
-        rewritten = _checked_after_opening(openings[0], zero, state)
+        return None  # a class among the choices: each would be tried in turn at every candidate
     try:
         return sre_compile.compile(sre_parse.SubPattern(state, rewritten), flags)
     except Exception:  # pragma: no cover - a form the engine refuses: run the pattern as written

@@ -113,7 +113,9 @@ def test_literals_first_keeps_what_the_assertions_exclude():
     assert regex is not None
     text = "no fever; fever, afebrile, febrile, l leg, rleg, 2rleg"
     assert [m.group() for m in regex.finditer(text)] == ["fever", "febrile", "l leg", "rleg"]
-    assert literals_first(r"\b(?:s/p\s+)?fusion") is None  # opens with an optional group
+    optional = literals_first(r"\b(?:s/p\s+)?fusion")  # s/p\s+fusion, then fusion
+    assert [m.group() for m in optional.finditer("s/p fusion; confusion; fusion")] == ["s/p fusion", "fusion"]
+    assert literals_first(r"\b(?:fever|\d+F)") is None  # a word or a class: left as written
     assert literals_first(r"fusion") is None  # nothing to move
 
 

@@ -23,8 +23,10 @@ from spacy.tokens import Doc
 # word after a line that did not end a clause (hard-wrapped prose).
 _WRAPPED_LINE = re.compile(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
-# a period followed by "- item" on the same line continues an inline list ("- fever. - wt loss")
-_PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! )))")
+# a period followed by "- item" on the same line continues an inline list ("- fever. - wt loss");
+# a lower-case word after a period starts a sentence too (phone and portal notes), unless the
+# period ends an abbreviation; after a question mark it is the answer to a checklist question
+_PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! ))|(?<=[.!] )[a-z])")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
 # "Pacemaker? N" / "Fever? yes": a checklist answer after a question mark stays with its question
 _CHECKLIST_ANSWER = re.compile(r"(?i)(?:y|n|yes|no|none|neg|pos|unk|unknown|n/a)\b")

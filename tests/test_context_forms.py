@@ -1,0 +1,47 @@
+"""ConText in forms and phone notes: checklist answers, checkbox pairs, and a relative who reports the
+patient's symptoms (not a family history)."""
+import extractor
+
+
+def attributes(text, label):
+    return [(f.negated, f.family, f.present) for f in extractor.analyze(text).findings if f.label == label]
+
+
+def test_bare_n_answers_negate_their_item():
+    result = extractor.analyze("MRI screen: pacemaker N; cochlear implant N / claustrophobia N\nCr 0.8")
+    assert {f.label: f.negated for f in result.findings} == {"mri_unsafe_device": True, "claustrophobia": True}
+    assert result.decision.warnings == []
+
+
+def test_an_n_that_is_no_answer_negates_nothing():
+    assert attributes("Pacemaker placed 2019, N/V today.", "mri_unsafe_device") == [(False, False, True)]
+
+
+def test_checkbox_pairs():
+    assert attributes("Candidate for intervention: [ ] Y [x] N", "intervention_candidate")[0][0] is True
+    assert attributes("Pacemaker: [x] Y [ ] N   Claustrophobia: [ ] Y [x] N", "mri_unsafe_device") == [(False, False, True)]
+    assert attributes("Pacemaker: [x] Y [ ] N   Claustrophobia: [ ] Y [x] N", "claustrophobia")[0][0] is True
+
+
+def test_a_relative_reporting_is_not_family_history():
+    assert attributes("Wife states he has lost bladder control since last night.", "urinary_incontinence") == \
+        [(False, False, True)]
+    assert attributes("Caller: pt's son. Leg weakness? yes per son, worse today.", "motor_weakness") == \
+        [(False, False, True)]
+    assert attributes("Sister reports he has had fevers at home.", "fever") == [(False, False, True)]
+    assert attributes("Fever? no per daughter.", "fever") == [(True, False, False)]
+    assert attributes("Daughter has a history of breast cancer.", "cancer_history") == [(False, True, False)]
+
+
+def test_stress_leakage_is_not_new_incontinence():
+    assert not attributes("Leaks a little urine when she coughs, for years.", "urinary_incontinence")[0][2]
+    assert attributes("New urinary incontinence since yesterday.", "urinary_incontinence") == [(False, False, True)]
+
+
+def test_lower_case_sentences_keep_negation_local():
+    found = attributes("no fever. pt now reports numbness in the groin", "saddle_anesthesia")
+    assert found == [(False, False, True)]
+
+
+def test_with_abbreviation_is_not_a_week():
+    assert extractor.analyze("Age 70 w/ fall at home, LBP.").symptom_duration_days is None

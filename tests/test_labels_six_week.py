@@ -328,6 +328,13 @@ RESPONSES = [
     ("PT was helpful.", {"physical_therapy": "improved"}),
     ("Improved with heat and ice.", {"activity_modification": "improved"}),
     ("Tylenol helps.", {"acetaminophen": "improved"}),
+    ("Cyclobenzaprine was discontinued for grogginess.", {"muscle_relaxant": "failed"}),
+    ("Naproxen - stopped, GI upset.", {"nsaid": "failed"}),
+    ("Ice and heat with little effect.", {"activity_modification": "failed"}),
+    ("Home PT, no lasting benefit.", {"physical_therapy": "failed"}),
+    ("The tramadol isn't touching it.", {"opioid": "failed"}),
+    ("Prednisone worked for a couple days, then the pain came back.", {"oral_steroid": "failed"}),
+    ("Caudal ESI with ~3 weeks of relief.", {"epidural_steroid_injection": "failed"}),
 ]
 
 
@@ -384,6 +391,7 @@ DURATIONS = [
     ("Subacute LBP.", 42), ("Acute low back pain after lifting.", 7), ("3-week history of sciatica.", 21),
     ("Duration: 8 weeks.", 56), ("LBP ~2 months.", 60), ("Low back pain, 3 weeks.", 21), ("Sciatica x 6+ weeks.", 42),
     ("Acute on chronic LBP.", 90), ("Longstanding back pain.", 730),
+    ("It's been 2 months since the sciatica started.", 60), ("LBP, duration <6 wks.", 41),
 ]
 
 

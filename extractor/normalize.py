@@ -143,6 +143,9 @@ def days_before(text: str, note_date: dt.date | None) -> int | None:
     return None if date is None else (note_date - date).days
 
 
+_LESS_THAN = re.compile(r"\s*(?:x\s*)?(?:<|less\s+than\b|under\b|fewer\s+than\b)")
+
+
 def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
     """Normalise a symptom-duration phrase to days (SPEC section 1).
 
@@ -152,6 +155,8 @@ def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
     28
     >>> duration_days("chronic")
     90
+    >>> duration_days("<6 wks")
+    41
     """
     lowered = text.lower().replace("×", "x")
     if re.search(r"\bsince\b|\bstarted on\b|\bbeg[au]n on\b|\bonset\b", lowered) or _DATE_ISO.search(lowered):
@@ -166,7 +171,9 @@ def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
         if value is not None:
             if re.match(r"\s+and\s+a\s+half\b", lowered[amount.end():]):
                 value += 0.5
-            return max(int(round(value * unit_days)), 1 if unit_days < 1 else 0)
+            days = max(int(round(value * unit_days)), 1 if unit_days < 1 else 0)
+            # "<6 wks", "less than 6 weeks": short of the amount (a 6-week rule is not met)
+            return max(days - 1, 0) if _LESS_THAN.match(lowered) else days
     if re.search(r"\b(?:yesterday|last night|this morning|today|tonight)\b", lowered):
         return 1
     single = re.search(r"\b(?:past|last|a|one|the)\s+(day|week|month|year)\b", lowered)

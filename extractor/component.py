@@ -117,7 +117,9 @@ class MriIndication:
         self.sentence_splitter = ClinicalSentenceSplitter.from_json(Path(patterns_dir) / "sentence_rules.json")
         self.sectionizer = Sectionizer.from_json(Path(patterns_dir) / "section_rules.json")
         frequency = rule_files.load_word_frequencies(patterns_dir)
-        self.target_finder = TargetFinder(self._nlp, rule_files.load_target_rules(patterns_dir), frequency)
+        owners = Path(patterns_dir) / "duration_owners.json"
+        self.target_finder = TargetFinder(self._nlp, rule_files.load_target_rules(patterns_dir), frequency,
+                                          rule_files.load_json(owners.name, patterns_dir) if owners.exists() else None)
         self.context = ContextAnnotator(self._nlp, rule_files.load_context_rules(patterns_dir), frequency)
         self.assertions = AssertionResolver(rule_files.load_json("section_context.json", patterns_dir))
 

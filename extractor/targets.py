@@ -43,10 +43,12 @@ class Target:
 class TargetFinder:
     """Match target rules over a whole document."""
 
-    def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None):
+    def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None,
+                 duration_owners: dict | None = None):
         self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency)
         self._dated_rules = frozenset(i for i, rule in enumerate(rules)
                                       if (rule.metadata or {}).get("check") == "recent_date")
+        self._owners = DurationOwners(duration_owners) if duration_owners else None
 
     def __call__(self, doc: Doc, text: str | None = None, note_date: dt.date | None = None) -> list[Target]:
         """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it).
@@ -77,6 +79,8 @@ class TargetFinder:
             check = (rule.metadata or {}).get("check")
             targets.append(Target(rule.category, start, end, idx[start], idx[end - 1] + length[end - 1], check,
                                   rule.attributes or None))
+        if self._owners is not None:
+            targets = self._owners.drop_owned(targets, doc, text)
         named = [(t.start_char, t.end_char) for t in targets if group_of(t.label) == "candidacy"]
         for target in targets:
             if group_of(target.label) == "treatment":
@@ -84,6 +88,41 @@ class TargetFinder:
                                      _NAMING_GAP.fullmatch(text, c_end, target.start_char))
                                      for c_start, c_end in named)
         return targets
+
+
+class DurationOwners:
+    """Drop a ``symptom_duration`` that belongs to the finding right before it ("prednisone x 4 years",
+    "wt loss over 2 months"): SPEC's duration is how long the back or leg pain has lasted. The
+    settings are ``patterns/duration_owners.json``."""
+
+    def __init__(self, settings: dict):
+        self.labels = frozenset(settings.get("owner_labels", ()))
+        self.groups = frozenset(settings.get("owner_groups", ()))
+        self.max_gap = int(settings.get("max_gap_chars", 30))
+        self.gap_stops = re.compile(settings["gap_stops"], re.IGNORECASE)
+        self.pain_after = re.compile(settings["pain_after"], re.IGNORECASE)
+
+    def owns(self, label: str) -> bool:
+        return label in self.labels or group_of(label) in self.groups
+
+    def drop_owned(self, targets: list[Target], doc: Doc, text: str) -> list[Target]:
+        """``targets`` (in text order) without the durations an owner finding right before them holds."""
+        if not any(t.label == "symptom_duration" for t in targets[1:]):
+            return targets
+        starts = doc.to_array("SENT_START")
+        starts[0] = 1
+        sentence = np.cumsum(starts == 1)
+        kept = [targets[0]]
+        for before, target in zip(targets, targets[1:]):
+            gap = text[before.end_char:target.start_char]
+            if (target.label == "symptom_duration" and self.owns(before.label)
+                    and sentence[before.start] == sentence[target.start]
+                    and before.end_char <= target.start_char and len(gap) <= self.max_gap
+                    and not self.gap_stops.search(gap)
+                    and not self.pain_after.match(text, target.end_char, target.end_char + 60)):
+                continue
+            kept.append(target)
+        return kept
 
 
 # what may stand between a candidacy and the treatment it names: "candidate for a R L5 TFESI"

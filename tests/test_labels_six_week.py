@@ -427,3 +427,12 @@ def test_numbness_in_a_bilateral_description_is_the_bilateral_deficit():
     result = analyze("Both legs feel heavy and numb from the knees down.")
     assert "bilateral_leg_deficit" in result.present_labels
     assert "sensory_deficit" not in result.present_labels
+
+
+def test_a_duration_right_after_another_finding_is_that_findings_own():
+    for text in ["Unintentional wt loss of 12 lb over 2 months.", "On prednisone daily x 4 years for RA.",
+                 "Duloxetine started 2 wk ago.", "Fevers to 101.8 at home since yesterday."]:
+        assert analyze(text).symptom_duration_days is None, text
+    # a separator or a pain word between them: the pain's duration
+    assert analyze("Naproxen, back pain x 3 weeks.").symptom_duration_days == 21
+    assert analyze("12 lb wt loss; LBP x 3 wks.").symptom_duration_days == 21

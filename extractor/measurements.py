@@ -39,6 +39,8 @@ def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, 
     if check == "recent_date":  # "L4-5 ESI on 4/21": recent only when the note date says so
         days = normalize.days_before(text, note_date)
         return days is not None and 0 <= days <= RECENT_PROCEDURE_DAYS, {}
+    if check == "strength_decline":  # "went from 4/5 to 2/5": progressive only when the grade fell
+        return normalize.strength_declined(text) is True, {}
     if check == "age":
         years = normalize.age_years(text)
         return years is not None, {"value": years}

@@ -262,6 +262,31 @@ def is_weak(text: str) -> bool | None:
     return None if grade is None else grade < 5.0
 
 
+_GRADE = r"(?<![\d.])([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5"
+_EARLIER_GRADE = re.compile(r"\b(?:was|previously|prev\.?|formerly|down\s+from|from)\s*:?\s*([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5")
+
+
+def _grade_value(number: str, sign: str) -> float:
+    return float(number) + (0.25 if sign == "+" else -0.25 if sign == "-" else 0.0)
+
+
+def strength_declined(text: str) -> bool | None:
+    """Whether a strength phrase documents a decline: "declined from 4/5 to 2/5", "3/5 (was 4/5)".
+
+    >>> strength_declined("DF went from 4/5 to 2/5"), strength_declined("3/5 L EHL (was 4+/5 in May)")
+    (True, True)
+    >>> strength_declined("improved from 3/5 to 4/5"), strength_declined("5/5 (was 4/5)")
+    (False, False)
+    """
+    earlier = _EARLIER_GRADE.search(text)
+    grades = re.findall(_GRADE, text)
+    if earlier is None or len(grades) < 2:
+        return None
+    before = _grade_value(*earlier.groups())
+    others = [_grade_value(*g) for g in re.findall(_GRADE, text[:earlier.start()] + " " + text[earlier.end():])]
+    return bool(others) and min(others) < before
+
+
 def reflex_abnormal(text: str) -> bool | None:
     """Whether a reflex phrase is abnormal: 0, trace, 1+, absent, diminished, asymmetric, 3+/4+, clonus.
 

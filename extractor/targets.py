@@ -40,29 +40,37 @@ class Target:
     planned: bool = False  # a treatment named by an intervention candidacy ("candidate for L5 TFESI")
 
 
+#: checks that decide whether a match exists, not what it says: a procedure dated within six weeks,
+#: a strength grade that fell
+CHECKED_BEFORE_PRUNING = frozenset({"recent_date", "strength_decline"})
+
+
 class TargetFinder:
     """Match target rules over a whole document."""
 
     def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None,
                  duration_owners: dict | None = None):
         self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency)
-        self._dated_rules = frozenset(i for i, rule in enumerate(rules)
-                                      if (rule.metadata or {}).get("check") == "recent_date")
+        # rules whose check decides whether the match exists at all: run before overlaps are pruned
+        self._checked_first = {i: rule.metadata["check"] for i, rule in enumerate(rules)
+                               if (rule.metadata or {}).get("check") in CHECKED_BEFORE_PRUNING}
         self._owners = DurationOwners(duration_owners) if duration_owners else None
 
     def __call__(self, doc: Doc, text: str | None = None, note_date: dt.date | None = None) -> list[Target]:
         """The targets of ``doc`` in text order (``text`` is ``doc.text``, when the caller has it).
 
-        A match whose rule's check needs the note date (``recent_date``: "fusion on 3/27") and fails
-        is dropped before overlaps are pruned, so that the mention it covered ("fusion") stands.
+        A match whose rule's check fails (:data:`CHECKED_BEFORE_PRUNING`: "fusion on 3/27" months ago,
+        "improved from 3/5 to 4/5") is dropped before overlaps are pruned, so that the mentions it
+        covered ("fusion", "4/5") stand.
         """
         targets = []
         text = doc.text if text is None else text
         found = self._matcher.matches(doc, text)
-        if self._dated_rules and any(m[0] in self._dated_rules for m in found):
+        if self._checked_first and any(m[0] in self._checked_first for m in found):
             idx = doc.to_array("IDX")
-            found = [m for m in found if m[0] not in self._dated_rules or _recent(
-                text[idx[m[1]]:(idx[m[2]] if m[2] < len(doc) else len(text))].rstrip(), note_date)]
+            found = [m for m in found if m[0] not in self._checked_first or read_value(
+                self._checked_first[m[0]], text[idx[m[1]]:(idx[m[2]] if m[2] < len(doc) else len(text))].rstrip(),
+                note_date)[0]]
         kept = self._matcher.prune(found)
         candidacies = [(start, end) for rule, start, end in kept if group_of(rule.category) == "candidacy"]
         if candidacies:
@@ -129,9 +137,6 @@ class DurationOwners:
 _NAMING_GAP = re.compile(r"[\s:,-]*(?:(?:for|a|an|the|to|of|with|possible|another|repeat)\b[\s:,-]*)*", re.IGNORECASE)
 
 
-def _recent(text: str, note_date: dt.date | None) -> bool:
-    keep, _changes = read_value("recent_date", text, note_date)
-    return keep
 
 
 

@@ -436,3 +436,9 @@ def test_a_duration_right_after_another_finding_is_that_findings_own():
     # a separator or a pain word between them: the pain's duration
     assert analyze("Naproxen, back pain x 3 weeks.").symptom_duration_days == 21
     assert analyze("12 lb wt loss; LBP x 3 wks.").symptom_duration_days == 21
+
+
+def test_age_and_sex_after_a_header_is_not_a_duration():
+    result = analyze("HPI: 50M with LBP x 3 wks.")
+    assert (result.age, result.symptom_duration_days) == (50, 21)
+    assert analyze("Pain: 62M, started lifting.").symptom_duration_days is None

@@ -68,6 +68,8 @@ class AssertionResolver:
             attributes.update(self._section_default(target.label, category, categories))
             if attributes.get("response"):
                 attributes.pop("negated", None)
+            elif group_of(target.label) == "candidacy" and target.planned:
+                attributes["hypothetical"] = True  # "spine surgery consult if a collection is found"
             elif group_of(target.label) == "treatment" and (target.planned or attributes.get("uncertain")):
                 # a treatment offered, weighed ("microdiscectomy vs ESI") or named by a candidacy is planned
                 attributes.pop("uncertain", None)

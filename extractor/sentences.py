@@ -27,6 +27,8 @@ _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
 # a lower-case word after a period starts a sentence too (phone and portal notes), unless the
 # period ends an abbreviation; after a question mark it is the answer to a checklist question
 _PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! ))|(?<=[.!] )[a-z])")
+# abbreviations that, in capitals, are words that end sentences ("PT" is physical therapy, "pt" the patient)
+_CAPITALISED_WORDS = frozenset({"PT", "PTS"})
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
 # "Pacemaker? N" / "Fever? yes": a checklist answer after a question mark stays with its question
 _CHECKLIST_ANSWER = re.compile(r"(?i)(?:y|n|yes|no|none|neg|pos|unk|unknown|n/a)\b")
@@ -72,7 +74,9 @@ class ClinicalSentenceSplitter:
         if before.strip().isdigit() and len(before.strip()) <= 2:  # "1. Lumbar radiculopathy"
             return True
         word = _LAST_WORD.search(before)
-        return bool(word) and word.group(1).lower().rstrip(".") in self.non_final_abbreviations
+        if not word or word.group(1) in _CAPITALISED_WORDS:  # "Failed PT. Surgery..." ends at physical therapy
+            return False
+        return word.group(1).lower().rstrip(".") in self.non_final_abbreviations
 
     def _cap_lengths(self, text: str, starts: list[int]) -> list[int]:
         limit = self.max_sentence_chars

@@ -37,7 +37,7 @@ class Target:
     end_char: int
     check: str | None = None
     attributes: dict | None = None
-    planned: bool = False  # a treatment named by an intervention candidacy ("candidate for L5 TFESI")
+    planned: bool = False  # named by a candidacy ("candidate for L5 TFESI") or under a condition ("ESI if ...")
 
 
 #: checks that decide whether a match exists, not what it says: a procedure dated within six weeks,
@@ -91,10 +91,13 @@ class TargetFinder:
             targets = self._owners.drop_owned(targets, doc, text)
         named = [(t.start_char, t.end_char) for t in targets if group_of(t.label) == "candidacy"]
         for target in targets:
-            if group_of(target.label) == "treatment":
+            group = group_of(target.label)
+            if group == "treatment":
                 target.planned = any(c_start <= target.start_char and (target.start_char <= c_end or
                                      _NAMING_GAP.fullmatch(text, c_end, target.start_char))
                                      for c_start, c_end in named)
+            if group in ("treatment", "candidacy") and _CONDITION_AFTER.match(text, target.end_char):
+                target.planned = True  # "ESI only if persistent", "surgery consult if a collection is found"
         return targets
 
 
@@ -133,6 +136,9 @@ class DurationOwners:
         return kept
 
 
+# a condition right after a treatment or candidacy makes it a plan ("if needed" is a dosing instruction)
+_CONDITION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:(?:only|but)[ \t]+)*(?:if|unless|should|in[ \t]+case)\b"
+                              r"(?![ \t]+(?:needed|necessary|required|tolerated)\b)", re.IGNORECASE)
 # what may stand between a candidacy and the treatment it names: "candidate for a R L5 TFESI"
 _NAMING_GAP = re.compile(r"[\s:,-]*(?:(?:for|a|an|the|to|of|with|possible|another|repeat)\b[\s:,-]*)*", re.IGNORECASE)
 

@@ -205,6 +205,9 @@ TRAPS = [
     ("intervention_candidate", "Previously referred to neurosurgery in 2019."),
     ("intervention_candidate", "Referred by Dr. Smith."),
     ("intervention_candidate", "Discussed the procedure, risks and benefits of cholecystectomy."),
+    ("intervention_candidate", "NEUROSURGERY CONSULT NOTE\nHPI: 61F with 2 wks of LBP."),  # the note's title
+    ("intervention_candidate", "Spine surgery referral if the MRI shows compression."),  # a plan under a condition
+    ("epidural_steroid_injection", "L5 TFESI only if symptoms persist past 6 weeks."),
     ("prior_lumbar_surgery", "S/p C5-6 ACDF."),
     ("prior_lumbar_surgery", "Cervical laminectomy 2010."),
     ("prior_lumbar_surgery", "Mother had a lumbar fusion."),

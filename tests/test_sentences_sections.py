@@ -27,6 +27,12 @@ def test_checklist_answer_and_inline_minus_list_stay_with_their_item():
         "radicular_pain": True, "fever": True, "sensory_deficit": False}
 
 
+def test_lower_case_sentences_and_capital_pt_end_at_the_period():
+    assert sentences("no fever. pt reports numbness") == ["no fever.", "pt reports numbness"]
+    assert sentences("Failed PT. Surgery consult placed. Seen by pt. daughter") == [
+        "Failed PT.", "Surgery consult placed.", "Seen by pt. daughter"]
+
+
 def test_text_without_punctuation_is_cut_into_bounded_sentences():
     text = "denies fever chills saddle numbness " * 400
     assert max(len(s) for s in sentences(text)) <= SPLITTER.max_sentence_chars

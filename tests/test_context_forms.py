@@ -45,3 +45,13 @@ def test_lower_case_sentences_keep_negation_local():
 
 def test_with_abbreviation_is_not_a_week():
     assert extractor.analyze("Age 70 w/ fall at home, LBP.").symptom_duration_days is None
+
+
+def test_a_reflex_comparison_is_not_uncertain():
+    found = [f for f in extractor.analyze("Achilles 1+ L vs 2+ R.").findings if f.label == "reflex_abnormality"]
+    assert [(f.present, f.uncertain) for f in found] == [(True, False)]
+
+
+def test_an_mri_safety_header_ends_the_family_history_section():
+    result = extractor.analyze("FHx: mother with breast cancer\nMRI safety: claustrophobic, needs sedation")
+    assert {f.label: f.family for f in result.findings} == {"cancer_history": True, "claustrophobia": False}

@@ -55,3 +55,8 @@ def test_a_reflex_comparison_is_not_uncertain():
 def test_an_mri_safety_header_ends_the_family_history_section():
     result = extractor.analyze("FHx: mother with breast cancer\nMRI safety: claustrophobic, needs sedation")
     assert {f.label: f.family for f in result.findings} == {"cancer_history": True, "claustrophobia": False}
+
+
+def test_not_excluding_a_finding_is_uncertainty_not_negation():
+    found = [f for f in extractor.analyze("CT does not exclude epidural abscess.").findings if f.label == "spinal_infection"]
+    assert [(f.present, f.negated, f.uncertain) for f in found] == [(True, False, True)]

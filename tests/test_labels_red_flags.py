@@ -46,6 +46,7 @@ POSITIVE = [
     ("sexual_dysfunction", "New erectile dysfunction over the past week."),
     ("sexual_dysfunction", "Genital numbness since the fall."),
     ("bilateral_leg_deficit", "Bilateral leg weakness, worse on the L."),
+    ("bilateral_leg_deficit", "C/o numbness both legs since this morning."),
     ("bilateral_leg_deficit", "Both legs numb since yesterday."),
     ("bilateral_leg_deficit", "Says both legs are weak and tingly since Tuesday."),
     ("bilateral_leg_deficit", "Complains of bilateral sciatica."),

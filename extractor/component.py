@@ -130,9 +130,9 @@ class MriIndication:
         if self.set_sentences:
             self.sentence_splitter(doc, text)
         note_date = parse_note_date(doc._.note_date)
-        targets = self.target_finder(doc, text, note_date)
-        modifiers = self.context(doc, targets, text)
         sections = self.sectionizer.sections(text)
+        targets = self.target_finder(doc, text, note_date, sections)
+        modifiers = self.context(doc, targets, text)
         findings = self.assertions(doc, targets, modifiers, sections, note_date, text)
         age = note_age(findings)
         findings = apply_note_checks(findings, age)

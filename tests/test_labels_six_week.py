@@ -341,6 +341,9 @@ RESPONSES = [
     ("The tramadol isn't touching it.", {"opioid": "failed"}),
     ("Prednisone worked for a couple days, then the pain came back.", {"oral_steroid": "failed"}),
     ("Caudal ESI with ~3 weeks of relief.", {"epidural_steroid_injection": "failed"}),
+    ("Tylenol only takes the edge off.", {"acetaminophen": "failed"}),
+    ("The oxycodone is no longer controlling her pain.", {"opioid": "failed"}),
+    ("Valium helped the spasm.", {"muscle_relaxant": "improved"}),
 ]
 
 
@@ -448,3 +451,14 @@ def test_age_and_sex_after_a_header_is_not_a_duration():
     result = analyze("HPI: 50M with LBP x 3 wks.")
     assert (result.age, result.symptom_duration_days) == (50, 21)
     assert analyze("Pain: 62M, started lifting.").symptom_duration_days is None
+
+
+def test_comorbidity_and_history_list_durations_are_not_the_pains():
+    assert analyze("PMH: GERD x 5 yrs, DM2 x 10 yrs, HTN for years.\nHPI: LBP x 3 wks.").symptom_duration_days == 21
+    assert analyze("Smoker for 30 years. Back pain for 2 months.").symptom_duration_days == 60
+    assert analyze("HPI: 82 y.o. female with LBP x 2 days.").symptom_duration_days == 2
+    assert analyze("PMH:\n- chronic LBP x 10 years\n- HTN").symptom_duration_days == 3650  # a pain word: kept
+
+
+def test_avoided_medication_is_not_taken():
+    assert [f.present for f in findings("NSAIDs avoided given her CKD.", "nsaid")] == [False]

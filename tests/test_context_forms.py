@@ -60,3 +60,16 @@ def test_an_mri_safety_header_ends_the_family_history_section():
 def test_not_excluding_a_finding_is_uncertainty_not_negation():
     found = [f for f in extractor.analyze("CT does not exclude epidural abscess.").findings if f.label == "spinal_infection"]
     assert [(f.present, f.negated, f.uncertain) for f in found] == [(True, False, True)]
+
+
+def test_doubt_and_low_suspicion_rule_a_condition_out():
+    for text, label in [("MDM: doubt cauda equina, likely strain.", "cauda_equina_syndrome"),
+                        ("Low suspicion for spinal infection at this time.", "spinal_infection")]:
+        assert attributes(text, label) == [(True, False, False)], text
+    assert extractor.analyze("Afebrile. Doubt cauda equina.").decision.indication != "urgent"
+
+
+def test_suspicion_reaches_only_nearby_words():
+    found = {f.label: f.uncertain for f in extractor.analyze(
+        "IVDU, T 39.1, WBC 16 and back pain for a week; suspected epidural abscess.").findings}
+    assert found["spinal_infection"] is True and found["iv_drug_use"] is False

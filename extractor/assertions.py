@@ -70,6 +70,9 @@ class AssertionResolver:
                 attributes.pop("negated", None)
             elif group_of(target.label) == "candidacy" and target.planned:
                 attributes["hypothetical"] = True  # "spine surgery consult if a collection is found"
+            elif target.planned and target.label == "prior_lumbar_surgery":
+                attributes.pop("uncertain", None)
+                attributes["hypothetical"] = True  # "candidate for ESI vs microdiscectomy": not done yet
             elif group_of(target.label) == "treatment" and (target.planned or attributes.get("uncertain")):
                 # a treatment offered, weighed ("microdiscectomy vs ESI") or named by a candidacy is planned
                 attributes.pop("uncertain", None)

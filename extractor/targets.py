@@ -4,7 +4,9 @@
 literals), ``Matcher`` (token patterns) and regexes (string patterns) in one
 pass over the document; overlapping matches keep the longest, except that a
 treatment named inside an intervention candidacy ("candidate for R S1 TFESI")
-is kept as well, marked ``planned``. A rule's ``metadata`` may name a ``check`` (see
+is kept as well, marked ``planned``, as is an operation or treatment named next
+to one ("candidate for ESI vs microdiscectomy").
+A rule's ``metadata`` may name a ``check`` (see
 :mod:`extractor.measurements`) that reads a value from the matched text, and
 its ``attributes`` may fix assertion attributes of every match (a phrase
 that states the finding absent, such as "afebrile", has
@@ -38,6 +40,11 @@ class Target:
     check: str | None = None
     attributes: dict | None = None
     planned: bool = False  # named by a candidacy ("candidate for L5 TFESI") or under a condition ("ESI if ...")
+
+
+def can_be_planned(label: str) -> bool:
+    """A treatment or an operation, which a candidacy or a condition can name as a plan (then hypothetical)."""
+    return group_of(label) == "treatment" or label == "prior_lumbar_surgery"
 
 
 #: checks that decide whether a match exists, not what it says: a procedure dated within six weeks,
@@ -93,11 +100,11 @@ class TargetFinder:
         named = [(t.start_char, t.end_char) for t in targets if group_of(t.label) == "candidacy"]
         for target in targets:
             group = group_of(target.label)
-            if group == "treatment":
+            if can_be_planned(target.label):
                 target.planned = any(c_start <= target.start_char and (target.start_char <= c_end or
                                      _NAMING_GAP.fullmatch(text, c_end, target.start_char))
                                      for c_start, c_end in named)
-            if group in ("treatment", "candidacy") and _CONDITION_AFTER.match(text, target.end_char):
+            if (group == "candidacy" or can_be_planned(target.label)) and _CONDITION_AFTER.match(text, target.end_char):
                 target.planned = True  # "ESI only if persistent", "surgery consult if a collection is found"
         return targets
 
@@ -162,7 +169,8 @@ class DurationOwners:
 _CONDITION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:(?:only|but)[ \t]+)*(?:if|unless|should|in[ \t]+case)\b"
                               r"(?![ \t]+(?:needed|necessary|required|tolerated)\b)", re.IGNORECASE)
 # what may stand between a candidacy and the treatment it names: "candidate for a R L5 TFESI"
-_NAMING_GAP = re.compile(r"[\s:,-]*(?:(?:for|a|an|the|to|of|with|possible|another|repeat)\b[\s:,-]*)*", re.IGNORECASE)
+_NAMING_GAP = re.compile(r"[\s:,/-]*(?:(?:for|a|an|the|to|of|with|possible|another|repeat|vs\.?|versus|or|and|then|"
+                         r"eventual|eventually)(?![\w])[\s:,/-]*)*", re.IGNORECASE)
 
 
 

@@ -462,3 +462,10 @@ def test_comorbidity_and_history_list_durations_are_not_the_pains():
 
 def test_avoided_medication_is_not_taken():
     assert [f.present for f in findings("NSAIDs avoided given her CKD.", "nsaid")] == [False]
+
+
+def test_an_operation_weighed_in_a_candidacy_is_not_a_prior_surgery():
+    result = analyze("Good candidate for L4-5 ESI vs microdiscectomy.")
+    assert [(f.present, f.hypothetical) for f in result.findings if f.label == "prior_lumbar_surgery"] == [(False, True)]
+    assert "prior_lumbar_surgery" not in analyze("Microdiscectomy if he fails the ESI.").present_labels
+    assert "prior_lumbar_surgery" in analyze("Candidate for repeat ESI; s/p microdiscectomy 2019.").present_labels

@@ -73,3 +73,14 @@ def test_suspicion_reaches_only_nearby_words():
     found = {f.label: f.uncertain for f in extractor.analyze(
         "IVDU, T 39.1, WBC 16 and back pain for a week; suspected epidural abscess.").findings}
     assert found["spinal_infection"] is True and found["iv_drug_use"] is False
+
+
+def test_return_precautions_in_mid_line_are_hypothetical():
+    result = extractor.analyze("D/c home on naproxen. Return precautions: worsening weakness, numbness in groin.")
+    assert not result.present_labels & {"progressive_neuro_deficit", "saddle_anesthesia"}
+    assert "nsaid" in result.present_labels
+
+
+def test_fall_precautions_are_not_a_fall():
+    assert "significant_trauma" not in extractor.analyze("81F with LBP. Plan: fall precautions, PT.").present_labels
+    assert "significant_trauma" in extractor.analyze("81F with LBP after a fall at home.").present_labels

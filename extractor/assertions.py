@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from .context import CATEGORY_ATTRIBUTES
 from .findings import Finding
 from .measurements import read_value
-from .schema import LABELS, group_of
+from .schema import LABELS
 from .sections import Section, section_at
 from .targets import Target
 
@@ -66,14 +66,15 @@ class AssertionResolver:
                 else:
                     attributes[name] = value
             attributes.update(self._section_default(target.label, category, categories))
+            group = LABELS.get(target.label, (None, False))[0]  # labels outside SPEC are plain conditions
             if attributes.get("response"):
                 attributes.pop("negated", None)
-            elif group_of(target.label) == "candidacy" and target.planned:
+            elif group == "candidacy" and target.planned:
                 attributes["hypothetical"] = True  # "spine surgery consult if a collection is found"
             elif target.planned and target.label == "prior_lumbar_surgery":
                 attributes.pop("uncertain", None)
                 attributes["hypothetical"] = True  # "candidate for ESI vs microdiscectomy": not done yet
-            elif group_of(target.label) == "treatment" and (target.planned or attributes.get("uncertain")):
+            elif group == "treatment" and (target.planned or attributes.get("uncertain")):
                 # a treatment offered, weighed ("microdiscectomy vs ESI") or named by a candidacy is planned
                 attributes.pop("uncertain", None)
                 attributes["hypothetical"] = True

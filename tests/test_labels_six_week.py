@@ -401,6 +401,7 @@ DURATIONS = [
     ("Duration: 8 weeks.", 56), ("LBP ~2 months.", 60), ("Low back pain, 3 weeks.", 21), ("Sciatica x 6+ weeks.", 42),
     ("Acute on chronic LBP.", 90), ("Longstanding back pain.", 730),
     ("It's been 2 months since the sciatica started.", 60), ("LBP, duration <6 wks.", 41),
+    ("Presents with 10 weeks of left lateral thigh and shin pain.", 70),
 ]
 
 

@@ -10,7 +10,9 @@ A rule's ``metadata`` may name a ``check`` (see
 :mod:`extractor.measurements`) that reads a value from the matched text, and
 its ``attributes`` may fix assertion attributes of every match (a phrase
 that states the finding absent, such as "afebrile", has
-``{"negated": true}``).
+``{"negated": true}``). A rule with ``metadata.pseudo`` finds nothing: its longer
+match only keeps the rules it overlaps from matching there ("PT STATES" in
+capitals is the patient, "ESI level 2" a triage acuity), like ConText's PSEUDO.
 """
 from __future__ import annotations
 
@@ -79,7 +81,8 @@ class TargetFinder:
             found = [m for m in found if m[0] not in self._checked_first or read_value(
                 self._checked_first[m[0]], text[idx[m[1]]:(idx[m[2]] if m[2] < len(doc) else len(text))].rstrip(),
                 note_date)[0]]
-        kept = self._matcher.prune(found)
+        # a pseudo rule's match ("PT STATES", "ESI level 2") only keeps a shorter rule from matching there
+        kept = [m for m in self._matcher.prune(found) if not (m[0].metadata or {}).get("pseudo")]
         candidacies = [(start, end) for rule, start, end in kept if group_of(rule.category) == "candidacy"]
         if candidacies:
             # the treatment a candidacy names is a finding of its own: keep it inside the candidacy's span

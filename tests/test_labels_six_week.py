@@ -470,3 +470,12 @@ def test_an_operation_weighed_in_a_candidacy_is_not_a_prior_surgery():
     assert [(f.present, f.hypothetical) for f in result.findings if f.label == "prior_lumbar_surgery"] == [(False, True)]
     assert "prior_lumbar_surgery" not in analyze("Microdiscectomy if he fails the ESI.").present_labels
     assert "prior_lumbar_surgery" in analyze("Candidate for repeat ESI; s/p microdiscectomy 2019.").present_labels
+
+
+def test_triage_capitals_pt_and_esi_level_are_not_treatments():
+    triage = analyze("PT AMB TO TRIAGE C/O LBP X3D. ESI LEVEL 2.").present_labels
+    assert not triage & {"physical_therapy", "epidural_steroid_injection"}
+    assert "physical_therapy" not in analyze("PT STATES PAIN 8/10").present_labels
+    # the therapy and the injection themselves still count
+    assert "physical_therapy" in analyze("PT was helpful.").present_labels
+    assert "epidural_steroid_injection" in analyze("Failed PT. ESI: 2 prior injections.").present_labels

@@ -479,3 +479,20 @@ def test_triage_capitals_pt_and_esi_level_are_not_treatments():
     # the therapy and the injection themselves still count
     assert "physical_therapy" in analyze("PT was helpful.").present_labels
     assert "epidural_steroid_injection" in analyze("Failed PT. ESI: 2 prior injections.").present_labels
+
+
+def test_a_second_reflex_after_a_comma_is_its_own_finding():
+    found = [(f.text, f.present) for f in analyze("Patellar reflexes 2+, achilles reflexes absent on the L.").findings
+             if f.label == "reflex_abnormality"]
+    assert [present for _text, present in found] == [False, True]
+
+
+def test_soleus_strength_is_graded():
+    assert "motor_weakness" in analyze("Exam: gastroc-soleus 4-/5 on the left.").present_labels
+
+
+def test_medication_plans_and_avoidance():
+    assert "opioid" not in analyze("Plan: 2. Norco 5/325 q6h prn, #12, to start tomorrow.").present_labels
+    assert "nsaid" not in analyze("Advised to avoid ibuprofen given CKD.").present_labels
+    assert "activity_modification" in analyze("Avoid bending and lifting for now.").present_labels
+    assert "neuropathic_agent" in analyze("Last visit the plan was Lyrica and home exercise.").present_labels

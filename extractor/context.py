@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from .matcher import RuleMatcher
 from .schema import group_of
+from .sentences import sentence_ids
 from .targets import Target
 
 #: Modifier category -> (attribute, value). Categories not listed here (for
@@ -43,13 +44,6 @@ class _TargetSpan:
 
     def __init__(self, target: Target):
         self.start, self.end, self.label_ = target.start, target.end, target.label
-
-
-def sentence_ids(doc: Doc) -> np.ndarray:
-    """The sentence number of every token (vectorised over ``SENT_START``)."""
-    starts = doc.to_array("SENT_START").astype(np.int64)
-    starts[0] = 1
-    return np.cumsum(starts == 1) - 1
 
 
 class ContextAnnotator:

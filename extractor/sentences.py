@@ -107,3 +107,10 @@ class ClinicalSentenceSplitter:
             sent_starts[token_ids[token_ids < len(doc)]] = 1
         doc.from_array([SENT_START], sent_starts.reshape(-1, 1).astype(np.uint64))
         return doc
+
+
+def sentence_ids(doc: Doc) -> np.ndarray:
+    """The sentence number of every token (vectorised over ``SENT_START``)."""
+    starts = doc.to_array("SENT_START").astype(np.int64)
+    starts[0] = 1
+    return np.cumsum(starts == 1) - 1

@@ -25,6 +25,7 @@ from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .duration_owners import DurationOwners
 from .matcher import RuleMatcher
 from .measurements import read_value
 from .schema import group_of
@@ -112,70 +113,9 @@ class TargetFinder:
         return targets
 
 
-class DurationOwners:
-    """Drop a ``symptom_duration`` that belongs to something else: SPEC's duration is how long the back
-    or leg pain has lasted. The settings, and what each one means, are ``patterns/duration_owners.json``."""
-
-    def __init__(self, settings: dict):
-        self.labels = frozenset(settings.get("owner_labels", ()))
-        self.groups = frozenset(settings.get("owner_groups", ()))
-        self.max_gap = int(settings.get("max_gap_chars", 30))
-        self.gap_stops = re.compile(settings["gap_stops"], re.IGNORECASE)
-        self.pain_after = re.compile(settings["pain_after"], re.IGNORECASE)
-        self.terms = re.compile(settings["owner_terms"], re.IGNORECASE) if settings.get("owner_terms") else None
-        self.sections = frozenset(settings.get("owner_sections", ()))
-        self.pain_before = re.compile(settings["pain_before"], re.IGNORECASE) if settings.get("pain_before") else None
-
-    def owns(self, label: str) -> bool:
-        return label in self.labels or group_of(label) in self.groups
-
-    def drop_owned(self, targets: list[Target], doc: Doc, text: str, sections: list | None = None) -> list[Target]:
-        """``targets`` (in text order) without the durations something else owns."""
-        if not any(t.label == "symptom_duration" for t in targets):
-            return targets
-        starts = doc.to_array("SENT_START")
-        starts[0] = 1
-        sentence = np.cumsum(starts == 1)
-        kept = []
-        for index, target in enumerate(targets):
-            if target.label == "symptom_duration" and (
-                    (index and self._owned_by_finding(targets[index - 1], target, text, sentence))
-                    or self._owned_by_context(target, text, sections or [])):
-                continue
-            kept.append(target)
-        return kept
-
-    def _owned_by_finding(self, before: Target, target: Target, text: str, sentence: np.ndarray) -> bool:
-        gap = text[before.end_char:target.start_char]
-        return (self.owns(before.label) and sentence[before.start] == sentence[target.start]
-                and before.end_char <= target.start_char and len(gap) <= self.max_gap
-                and not self.gap_stops.search(gap)
-                and not self.pain_after.match(text, target.end_char, target.end_char + 60))
-
-    def _owned_by_context(self, target: Target, text: str, sections: list) -> bool:
-        line_start = text.rfind("\n", 0, target.start_char) + 1
-        before = text[max(line_start, target.start_char - 60):target.start_char]
-        if self.pain_after.match(text, target.end_char, target.end_char + 60):
-            return False
-        if self.terms is not None:
-            term = self.terms.search(before)
-            if term is not None and not self.gap_stops.search(term.group("filler")):
-                return True  # "DM2 x 10 yrs", "smoker for 30 years"
-        if self.sections and self.pain_before is not None:
-            section = next((s for s in sections if s.start_char <= target.start_char < s.end_char), None)
-            if section is not None and section.category in self.sections and not self.pain_before.search(before):
-                return True  # a past-history or medication list: "GERD, hypothyroid (20 yrs)"
-        return False
-
-
 # a condition right after a treatment or candidacy makes it a plan ("if needed" is a dosing instruction)
 _CONDITION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:(?:only|but)[ \t]+)*(?:if|unless|should|in[ \t]+case)\b"
                               r"(?![ \t]+(?:needed|necessary|required|tolerated)\b)", re.IGNORECASE)
 # what may stand between a candidacy and the treatment it names: "candidate for a R L5 TFESI"
 _NAMING_GAP = re.compile(r"[\s:,/-]*(?:(?:for|a|an|the|to|of|with|possible|another|repeat|vs\.?|versus|or|and|then|"
                          r"eventual|eventually)(?![\w])[\s:,/-]*)*", re.IGNORECASE)
-
-
-
-
-

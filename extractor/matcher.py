@@ -176,7 +176,8 @@ class RuleMatcher:
         self._unanchored = Matcher(nlp.vocab, validate=True)
         self._anchored: dict[tuple[str, int], list[AnchoredPattern]] = defaultdict(list)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (regex, whether it reads the lower-cased text, rule index, its gates)
+        # (regex, whether it reads the lower-cased text, rule index, its gates): the gates become rows of
+        # the gate matrix in _index_literals, which leaves (regex, reads lower-cased, rule index)
         self._regexes: list[tuple[re.Pattern, bool, int, list]] = []
         self._key_to_rule: dict[int, int] = {}
         self._columns: set[int] = set()

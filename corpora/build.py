@@ -21,7 +21,7 @@ from pathlib import Path
 
 from extractor.decision import decide, note_age, note_duration_days
 from extractor.findings import Finding
-from extractor.gold import check_file
+from extractor.io.gold import check_file
 from extractor.schema import LABELS, VALUE_LABELS
 
 HERE = Path(__file__).resolve().parent

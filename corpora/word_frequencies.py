@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write patterns/word_frequencies.json: how often each word occurs in clinical notes.
+"""Write models/word_frequencies.json: how often each word occurs in clinical notes.
 
 The rule matcher starts each token pattern at its rarest required word, and
 reads the rarity from this file. Counts are lower-cased tokens of the
@@ -42,7 +42,7 @@ def main(argv=None):
         counts.update(t.lower_ for t in doc if not t.is_space)
     total = sum(counts.values())
     table = {word: round(n * 1e6 / total, 1) for word, n in counts.most_common(args.top)}
-    out = ROOT / "patterns" / "word_frequencies.json"
+    out = ROOT / "models" / "word_frequencies.json"
     out.write_text(json.dumps({"about": "per million tokens of MTSamples and corpora/train.jsonl; "
                                          "made by corpora/word_frequencies.py",
                                "tokens": total, "per_million": table}, indent=0) + "\n", encoding="utf-8")

@@ -98,18 +98,24 @@ def medspacy_default_pipeline(patterns_dir: str | None = None):
     import medspacy
     from spacy.tokens import Span
 
-    from extractor import rules
-    from extractor._quiet import silence_third_party_logs
+    from extractor import resources, rules
+    from extractor.rules.model import as_medspacy
+
+    from ._quiet import silence_third_party_logs
 
     silence_third_party_logs()
-    target_rules = rules.load_target_rules(patterns_dir or rules.DEFAULT_PATTERNS_DIR)
+    nlp = medspacy.load(load_rules=False)
+    folder = Path(patterns_dir) if patterns_dir else resources.patterns_dir()
+
+    def tokenize(text: str) -> list[str]:
+        return [token.text for token in nlp.make_doc(text)]
+    target_rules = rules.load_target_rules(folder, tokenize)
     for rule in target_rules:  # TargetMatcher sets a rule's fixed attributes on its spans
         for attribute in rule.attributes or {}:
             if not Span.has_extension(attribute):
                 Span.set_extension(attribute, default=None)
-    nlp = medspacy.load(load_rules=False)
-    nlp.get_pipe("medspacy_target_matcher").add(target_rules)
-    nlp.get_pipe("medspacy_context").add(rules.load_context_rules(patterns_dir or rules.DEFAULT_PATTERNS_DIR))
+    nlp.get_pipe("medspacy_target_matcher").add([as_medspacy(rule) for rule in target_rules])
+    nlp.get_pipe("medspacy_context").add([as_medspacy(rule) for rule in rules.load_context_rules(folder, tokenize)])
     return nlp
 
 

@@ -22,7 +22,8 @@ import spacy
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
 from extractor.component import MriIndication
-from extractor.targets import Target
+from extractor.pipeline.targets import Target
+from extractor.rules import TargetRule
 
 TARGET_LABEL = "CONDITION"
 
@@ -64,12 +65,11 @@ class _OurEngine:
         self.component = MriIndication(self.nlp)
 
     def __call__(self, sentence: str, start: int, end: int) -> tuple[bool, bool, bool]:
-        doc = self.component.sentence_splitter(self.nlp.make_doc(sentence))
-        span = doc.char_span(start, end, alignment_mode="expand")
-        target = Target(TARGET_LABEL, span.start, span.end, span.start_char, span.end_char)
-        modifiers = self.component.context(doc, [target])
-        sections = self.component.sectionizer.sections(doc.text)
-        (finding,) = self.component.assertions(doc, [target], modifiers, sections, None)
+        note = self.component.read(self.nlp.make_doc(sentence), sentence, None)
+        span = note.doc.char_span(start, end, alignment_mode="expand")
+        rule = TargetRule(sentence[start:end], TARGET_LABEL)
+        target = Target(TARGET_LABEL, span.start, span.end, span.start_char, span.end_char, rule)
+        (finding,) = self.component.assertions(note, [target], self.component.context(note, [target]))
         return finding.negated, finding.historical, finding.family
 
 
@@ -78,6 +78,10 @@ class _MedspacyDefault:
 
     def __init__(self):
         from medspacy.context import ConText
+
+        from ._quiet import silence_third_party_logs
+
+        silence_third_party_logs()
 
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")

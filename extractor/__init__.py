@@ -5,15 +5,11 @@
 >>> result.decision.indication
 'not_indicated'
 """
-from ._quiet import silence_third_party_logs
-
-silence_third_party_logs()
-
-from . import component  # noqa: E402  (registers the spaCy factory)
-from .api import analyze, analyze_frame, analyze_many, load  # noqa: E402
-from .decision import Decision, decide  # noqa: E402
-from .findings import Finding  # noqa: E402
-from .result import Result  # noqa: E402
+from . import component  # noqa: F401  (registers the spaCy factory)
+from .api import analyze, analyze_frame, analyze_many, load
+from .decision import Decision, decide
+from .findings import Finding
+from .result import Result
 
 __all__ = ["analyze", "analyze_many", "analyze_frame", "load", "Result", "Finding", "Decision", "decide"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

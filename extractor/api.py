@@ -11,13 +11,13 @@ from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from .classifier import IndicationModel, classify
-from .component import NOTE_TEXT, parse_note_date, register_extensions
+from .component import MriIndication, parse_note_date, register_extensions
 from .result import Result
 
 MAX_NOTE_CHARS = 5_000_000
+COMPONENT = "mri_indication"
 
 
 def load(patterns_dir: str | None = None) -> Language:
@@ -29,7 +29,7 @@ def load(patterns_dir: str | None = None) -> Language:
     """
     nlp = spacy.blank("en")
     nlp.max_length = MAX_NOTE_CHARS
-    nlp.add_pipe("mri_indication", config={"patterns_dir": patterns_dir})
+    nlp.add_pipe(COMPONENT, config={"patterns_dir": patterns_dir})
     return nlp
 
 
@@ -48,13 +48,23 @@ def _validate_text(text: object) -> str:
     return text
 
 
-def _make_doc(nlp: Language, text: object, note_date: object) -> Doc:
-    """The note's ``Doc``, holding its date and, for the component, its text (rebuilt otherwise)."""
-    doc = nlp.make_doc(_validate_text(text))
-    doc.user_data[NOTE_TEXT] = text
-    date = parse_note_date(note_date)
-    doc._.note_date = date.isoformat() if date else None
-    return doc
+def _component(nlp: Language) -> MriIndication | None:
+    """The pipeline's component when it is the whole pipeline (then the API calls it directly)."""
+    if nlp.pipe_names == [COMPONENT]:
+        return nlp.get_pipe(COMPONENT)
+    return None
+
+
+def _analyze_one(nlp: Language, text: object, note_date: dt.date | None) -> Result:
+    """One note's rules result: the component is called with the text and date in hand; a pipeline with
+    other components runs as spaCy runs it, the date in ``doc._.note_date``."""
+    text = _validate_text(text)
+    component = _component(nlp)
+    if component is not None:
+        return component.analyze(nlp.make_doc(text), text, note_date)[0]
+    doc = nlp.make_doc(text)
+    doc._.note_date = note_date.isoformat() if note_date else None
+    return Result.from_data(nlp(doc)._.mri_result)
 
 
 def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language | None = None,
@@ -70,9 +80,9 @@ def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language 
     nlp:
         A pipeline from :func:`load`; the bundled one by default.
     classifier:
-        ``"rules"``, ``"model"`` or ``"hybrid"`` (``extractor.classifier``); the project default by default.
+        ``"rules"``, ``"model"`` or ``"hybrid"`` (:mod:`extractor.classifier`); the project default by default.
     model:
-        An ``IndicationModel``; the shipped ``models/indication`` by default.
+        An ``IndicationModel``; the shipped one by default.
 
     Examples
     --------
@@ -80,7 +90,7 @@ def analyze(text: str, note_date: str | dt.date | None = None, *, nlp: Language 
     'not_indicated'
     """
     nlp = nlp or _default_nlp()
-    return classify(Result.from_data(nlp(_make_doc(nlp, text, note_date))._.mri_result), classifier, model)
+    return classify(_analyze_one(nlp, text, parse_note_date(note_date)), classifier, model)
 
 
 def analyze_many(texts: Iterable[str], note_dates: Iterable[object] | None = None, *,
@@ -88,37 +98,40 @@ def analyze_many(texts: Iterable[str], note_dates: Iterable[object] | None = Non
                  classifier: str | None = None, model: IndicationModel | None = None) -> Iterator[Result]:
     """Analyse many notes; yields one :class:`Result` per text, in order.
 
-    One process runs ``nlp.pipe``. With ``n_process`` > 1, worker processes forked from this one
-    (so they share its loaded rules) each analyse ``batch_size`` notes at a time and send back the
-    results, not the ``Doc`` objects; where ``fork`` is unavailable, ``nlp.pipe(n_process=...)``
-    does the work. ``classifier`` and ``model`` are as for :func:`analyze`.
+    With ``n_process`` > 1, worker processes forked from this one (so they share its loaded rules) each
+    analyse ``batch_size`` notes at a time and send back the results; where ``fork`` is unavailable,
+    ``nlp.pipe(n_process=...)`` does the work. ``classifier`` and ``model`` are as for :func:`analyze`.
     """
     nlp = nlp or _default_nlp()
     texts = iter(texts)
     dates: Iterator[object] = iter(note_dates) if note_dates is not None else iter(lambda: None, 0)
+    notes = ((text, parse_note_date(next(dates, None))) for text in texts)
     if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-        notes = ((_validate_text(text), _iso_date(next(dates, None))) for text in texts)
         for data in _analyze_in_workers(nlp, notes, batch_size, n_process):
             yield classify(Result.from_data(data), classifier, model)
-        return
-    docs = (_make_doc(nlp, text, next(dates, None)) for text in texts)
-    for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
-        yield classify(Result.from_data(doc._.mri_result), classifier, model)
+    elif n_process > 1:
+        docs = (_doc_with_date(nlp, text, date) for text, date in notes)
+        for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
+            yield classify(Result.from_data(doc._.mri_result), classifier, model)
+    else:
+        for text, date in notes:
+            yield classify(_analyze_one(nlp, text, date), classifier, model)
 
 
-def _iso_date(value: object) -> str | None:
-    date = parse_note_date(value)
-    return date.isoformat() if date else None
+def _doc_with_date(nlp: Language, text: object, date: dt.date | None):
+    doc = nlp.make_doc(_validate_text(text))
+    doc._.note_date = date.isoformat() if date else None
+    return doc
 
 
 _WORKER_NLP: Language | None = None  # the pipeline a forked worker inherits
 
 
-def _analyze_chunk(notes: list[tuple[str, str | None]]) -> list[dict]:
-    return [_WORKER_NLP(_make_doc(_WORKER_NLP, text, date))._.mri_result for text, date in notes]
+def _analyze_chunk(notes: list[tuple[str, dt.date | None]]) -> list[dict]:
+    return [_analyze_one(_WORKER_NLP, text, date).to_data() for text, date in notes]
 
 
-def _analyze_in_workers(nlp: Language, notes: Iterator[tuple[str, str | None]], batch_size: int,
+def _analyze_in_workers(nlp: Language, notes: Iterator[tuple[str, dt.date | None]], batch_size: int,
                         n_process: int) -> Iterator[dict]:
     """Result data of each note, in order, from ``n_process`` forked workers; at most two chunks
     per worker wait at a time, so a long input is never read ahead into memory."""
@@ -133,7 +146,7 @@ def _analyze_in_workers(nlp: Language, notes: Iterator[tuple[str, str | None]], 
         with pool:
             pending: deque = deque()
             for chunk in iter(lambda: list(itertools.islice(notes, batch_size)), []):
-                pending.append(pool.apply_async(_analyze_chunk, (chunk,)))
+                pending.append(pool.apply_async(_analyze_chunk, ([(_validate_text(t), d) for t, d in chunk],)))
                 if len(pending) >= 2 * n_process:
                     yield from pending.popleft().get()
             while pending:

@@ -1,12 +1,14 @@
 """The ``mri_indication`` spaCy component.
 
 One component runs the whole flow on a tokenized ``Doc``, each step in its
-own module: sentences (:mod:`.sentences`), sections (:mod:`.sections`),
-targets (:mod:`.targets`), ConText (:mod:`.context`), section defaults and
-value checks (:mod:`.assertions`), and the decision (:mod:`.decision`). It
-sets ``doc._.findings``, ``doc._.indication`` and ``doc._.mri_result``, and
-``doc.spans["mri_findings"]``. The rules are read from ``patterns_dir`` and
-written with the pipeline by ``to_disk``.
+own module of :mod:`extractor.pipeline`: sentences, sections, targets,
+duration owners, ConText, assertions; then the note checks and the decision
+(:mod:`extractor.decision`). As a spaCy component it reads
+``doc._.note_date`` (an ISO date) and sets ``doc._.findings``,
+``doc._.indication``, ``doc._.mri_result`` and ``doc.spans["mri_findings"]``;
+:meth:`MriIndication.analyze` is the same flow for a caller that has the text
+and date in hand (:mod:`extractor.api`). The rules are read from
+``patterns_dir`` and written with the pipeline by ``to_disk``.
 """
 import datetime as dt
 import shutil
@@ -18,20 +20,23 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from . import resources
 from . import rules as rule_files
-from .assertions import AssertionResolver
-from .context import ContextAnnotator
 from .decision import decide, note_age, note_duration_days
-from .measurements import apply_note_checks
+from .matching.matcher import load_word_frequencies
+from .note import Note
+from .pipeline.assertions import AssertionResolver
+from .pipeline.context import ContextAnnotator
+from .pipeline.duration_owners import DurationOwners
+from .pipeline.sections import Sectionizer
+from .pipeline.sentences import ClinicalSentenceSplitter
+from .pipeline.targets import Target, TargetFinder
+from .pipeline.tokenizer import use_clinical_tokenizer
 from .result import Result
-from .sections import Sectionizer
-from .sentences import ClinicalSentenceSplitter
-from .targets import TargetFinder
-from .tokenizer import use_clinical_tokenizer
+from .rules.precedence import Precedence
+from .values.measurements import apply_note_checks
 
 SPAN_GROUP = "mri_findings"
-#: ``doc.user_data`` key under which a caller that made the ``Doc`` leaves its text for the component
-NOTE_TEXT = "mri_indication.note_text"
 
 
 def register_extensions() -> None:
@@ -90,9 +95,9 @@ class MriIndication:
     Parameters
     ----------
     patterns_dir:
-        Folder of rule files (``targets/``, ``context/``, ``section_rules.json``,
-        ``section_context.json``, ``sentence_rules.json``); ``None`` uses the
-        project's ``patterns/``.
+        Folder of rule files (``targets/``, ``context/``, ``vocabularies/``, ``fragments.json``,
+        ``precedence.json``, ``section_rules.json``, ``section_context.json``, ``sentence_rules.json``,
+        ``duration_owners.json``); ``None`` uses the rules shipped with the package.
     clinical_tokenizer:
         Extend the pipeline's tokenizer with clinical infix rules ("x3wk" ->
         "x 3 wk"). Set False to keep the tokenizer untouched.
@@ -105,7 +110,7 @@ class MriIndication:
                  clinical_tokenizer: bool = True, set_sentences: bool = True):
         register_extensions()
         self.name = name
-        self.patterns_dir = str(patterns_dir) if patterns_dir else str(rule_files.DEFAULT_PATTERNS_DIR)
+        self.patterns_dir = str(patterns_dir) if patterns_dir else str(resources.patterns_dir())
         self.clinical_tokenizer = clinical_tokenizer
         self.set_sentences = set_sentences
         if clinical_tokenizer:
@@ -114,36 +119,51 @@ class MriIndication:
         self._load(self.patterns_dir)
 
     def _load(self, patterns_dir: str) -> None:
-        self.sentence_splitter = ClinicalSentenceSplitter.from_json(Path(patterns_dir) / "sentence_rules.json")
-        self.sectionizer = Sectionizer.from_json(Path(patterns_dir) / "section_rules.json")
-        frequency = rule_files.load_word_frequencies(patterns_dir)
-        owners = Path(patterns_dir) / "duration_owners.json"
-        self.target_finder = TargetFinder(self._nlp, rule_files.load_target_rules(patterns_dir), frequency,
-                                          rule_files.load_json(owners.name, patterns_dir) if owners.exists() else None)
-        self.context = ContextAnnotator(self._nlp, rule_files.load_context_rules(patterns_dir), frequency)
-        self.assertions = AssertionResolver(rule_files.load_json("section_context.json", patterns_dir))
+        folder = Path(patterns_dir)
+        library = rule_files.Library.load(folder)
+        targets = rule_files.load_target_rules(folder, self._tokenize, library)
+        context = rule_files.load_context_rules(folder, self._tokenize, library)
+        frequency = load_word_frequencies(resources.models_dir() / "word_frequencies.json")
+        self.sentence_splitter = ClinicalSentenceSplitter.from_json(folder / "sentence_rules.json")
+        self.sectionizer = Sectionizer.from_patterns(folder)
+        self.target_finder = TargetFinder(self._nlp, targets, frequency,
+                                          Precedence.load(folder, "targets").ranks(targets))
+        owners = folder / "duration_owners.json"
+        self.duration_owners = DurationOwners(rule_files.load_json(owners.name, folder)) if owners.exists() else None
+        self.context = ContextAnnotator(self._nlp, context, frequency, Precedence.load(folder, "context").ranks(context))
+        self.assertions = AssertionResolver(rule_files.load_json("section_context.json", folder))
 
-    def __call__(self, doc: Doc) -> Doc:
-        text = doc.user_data.pop(NOTE_TEXT, None)
-        if text is None:
-            text = doc_text(doc)
-        if self.set_sentences:
+    def _tokenize(self, text: str) -> list[str]:
+        return [token.text for token in self._nlp.make_doc(text)]
+
+    def read(self, doc: Doc, text: str, note_date: Optional[dt.date]) -> Note:
+        """The note's sentences (set on ``doc``) and sections."""
+        if self.set_sentences and len(doc):
             self.sentence_splitter(doc, text)
-        note_date = parse_note_date(doc._.note_date)
-        sections = self.sectionizer.sections(text)
-        targets = self.target_finder(doc, text, note_date, sections)
-        modifiers = self.context(doc, targets, text)
-        findings = self.assertions(doc, targets, modifiers, sections, note_date, text)
+        return Note.read(doc, text, note_date, self.sectionizer)
+
+    def find_targets(self, note: Note) -> list[Target]:
+        targets = self.target_finder(note)
+        return self.duration_owners(note, targets) if self.duration_owners else targets
+
+    def analyze(self, doc: Doc, text: str, note_date: Optional[dt.date]) -> tuple[Result, list[Target]]:
+        """The flow on one note: its :class:`Result`, and its targets (for ``doc.spans``)."""
+        note = self.read(doc, text, note_date)
+        targets = self.find_targets(note)
+        findings = self.assertions(note, targets, self.context(note, targets))
         age = note_age(findings)
         findings = apply_note_checks(findings, age)
         duration = note_duration_days(findings)
-        result = Result(tuple(findings), age, duration, decide(findings, age, duration))
+        return Result(tuple(findings), age, duration, decide(findings, age, duration)), targets
+
+    def __call__(self, doc: Doc) -> Doc:
+        result, targets = self.analyze(doc, doc_text(doc), parse_note_date(doc._.note_date))
         doc._.mri_result = result.to_data()
         doc.spans[SPAN_GROUP] = [Span(doc, t.start, t.end, label=t.label) for t in targets]
         return doc
 
     def to_disk(self, path: "str | Path", *, exclude: Iterable[str] = ()) -> None:
-        """Write the rule files next to the pipeline, so it loads without this repository."""
+        """Write the rule files next to the pipeline, so it loads without this package."""
         path = Path(path)
         with tempfile.TemporaryDirectory() as staging:  # patterns_dir may lie inside ``path``
             shutil.copytree(self.patterns_dir, Path(staging) / "patterns")

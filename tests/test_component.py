@@ -45,11 +45,12 @@ def test_load_returns_a_language_with_the_component():
     assert nlp.get_pipe("mri_indication").patterns_dir.endswith("patterns")
 
 
-def test_component_reads_the_same_text_whether_or_not_the_api_left_it(nlp):
-    from extractor.api import _make_doc
-    from extractor.component import NOTE_TEXT
-    made = _make_doc(nlp, TEXT + "\n\nROS: (-)fever,chills", None)
-    assert made.user_data[NOTE_TEXT] == made.text
-    plain = nlp.make_doc(made.text)
-    assert nlp(made)._.mri_result == nlp(plain)._.mri_result
-    assert NOTE_TEXT not in made.user_data  # the component takes it: it is not saved with the Doc
+def test_spacy_path_and_api_path_give_the_same_result(nlp):
+    """``nlp(doc)`` (date in ``doc._.note_date``) and ``extractor.analyze`` (date in hand) agree."""
+    text = "LBP since 2/14, sciatica down the R leg.\n\nROS: (-)fever,chills"
+    doc = nlp.make_doc(text)
+    doc._.note_date = "2026-03-14"
+    through_spacy = nlp(doc)._.mri_result
+    direct = extractor.analyze(text, "2026-03-14", nlp=nlp)
+    assert through_spacy == direct.to_data()
+    assert direct.symptom_duration_days == 28  # the date reached the duration rule in both

@@ -1,0 +1,125 @@
+"""Turn targets and their ConText modifiers into findings.
+
+Three sources decide a finding's attributes, strongest first:
+
+1. the target rule: its value check (a normal temperature is a negated
+   fever) and its fixed ``attributes`` ("afebrile" is a negated fever);
+2. the ConText modifiers in its sentence (:data:`CATEGORY_ATTRIBUTES`);
+3. the default of its section (``patterns/section_context.json``: family
+   history -> family, past and social history -> historical, plan /
+   instructions -> hypothetical), unless a modifier of a blocking category
+   touches it (by default any modifier: explicit context wins).
+
+Then the label policy (:mod:`extractor.policy`) applies: a treatment with a
+documented response was tried, so it is never negated ("no relief from PT"
+is a failed PT), and a planned or weighed treatment is hypothetical.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..findings import Finding
+from ..note import Note
+from ..policy import policy_of
+from ..schema import LABELS
+from ..values.measurements import read_value
+from .context import Modifier
+from .targets import Target
+
+#: Modifier category -> (attribute, value). Categories not listed here (for
+#: example ``ASSERTED``) modify a target without setting an attribute: they
+#: still count as explicit context, which overrides section defaults.
+CATEGORY_ATTRIBUTES: dict[str, tuple[str, object]] = {
+    "NEGATED_EXISTENCE": ("negated", True),
+    "HISTORICAL": ("historical", True),
+    "HYPOTHETICAL": ("hypothetical", True),
+    "FAMILY": ("family", True),
+    "POSSIBLE_EXISTENCE": ("uncertain", True),
+    "TREATMENT_FAILED": ("response", "failed"),
+    "TREATMENT_IMPROVED": ("response", "improved"),
+}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one target's attributes were decided (``explain`` shows it)."""
+
+    attributes: dict[str, Any]
+    section: str | None
+    section_default: dict[str, bool]  # the attribute the section's default set, if any
+    kept: bool  # False when the rule's value check could not read a value
+
+
+class AssertionResolver:
+    """Resolve each target's attributes; see the module docstring for the order."""
+
+    def __init__(self, section_context: Mapping[str, Any]):
+        self.section_defaults: dict[str, dict[str, Any]] = dict(section_context["section_defaults"])
+
+    def __call__(self, note: Note, targets: list[Target], modifiers: list[list[Modifier]]) -> list[Finding]:
+        findings = []
+        for target, touching in zip(targets, modifiers or [[] for _ in targets]):
+            resolution = self.resolve(note, target, touching)
+            if resolution.kept:
+                findings.append(Finding(target.label, target.start_char, target.end_char,
+                                        note.text[target.start_char:target.end_char], section=resolution.section,
+                                        **resolution.attributes))
+        return findings
+
+    def resolve(self, note: Note, target: Target, modifiers: list[Modifier]) -> Resolution:
+        section = note.section_at(target.start_char)
+        category = section.category if section else None
+        categories = [modifier.rule.category for modifier in modifiers]
+        attributes = self.context_attributes(target.label, categories)
+        default = self.section_default(target.label, category, categories)
+        attributes.update(default)
+        apply_label_policy(target, attributes)
+        if target.check:
+            keep, changes = read_value(target.check, note.text[target.start_char:target.end_char], note.date)
+            if not keep:
+                return Resolution(attributes, category, default, kept=False)
+            attributes.update(changes)
+        attributes.update(target.attributes or {})
+        return Resolution(attributes, category, default, kept=True)
+
+    @staticmethod
+    def context_attributes(label: str, categories: list[str]) -> dict[str, Any]:
+        """The attributes the ConText categories set; a failed response is never replaced."""
+        attributes: dict[str, Any] = {}
+        takes_response = policy_of(label).takes_response
+        for modifier in categories:
+            if modifier not in CATEGORY_ATTRIBUTES:
+                continue
+            name, value = CATEGORY_ATTRIBUTES[modifier]
+            if name == "response":
+                if takes_response and attributes.get("response") != "failed":
+                    attributes["response"] = value
+            else:
+                attributes[name] = value
+        return attributes
+
+    def section_default(self, label: str, category: str | None, modifiers: list[str]) -> dict[str, bool]:
+        """The section's default attribute, unless explicit context of a blocking category touches the mention."""
+        default = self.section_defaults.get(category or "")
+        if default and modifiers:
+            blocking = default.get("unless_modified_by")
+            if blocking is None or any(m in blocking for m in modifiers):
+                return {}
+        group, history_counts = LABELS.get(label, (None, False))  # unknown labels: plain conditions
+        if not default or group in default.get("skip_groups", ()):
+            return {}
+        if default.get("skip_history_counting") and history_counts:
+            return {}
+        return {default["attribute"]: True}
+
+
+def apply_label_policy(target: Target, attributes: dict[str, Any]) -> None:
+    """A response means the treatment was tried (not negated); a planned or weighed mention is hypothetical."""
+    policy = policy_of(target.label)
+    if attributes.get("response"):
+        attributes.pop("negated", None)
+    elif target.planned or (policy.uncertain_is_planned and attributes.get("uncertain")):
+        if not policy.planned_keeps_uncertain:
+            attributes.pop("uncertain", None)
+        attributes["hypothetical"] = True

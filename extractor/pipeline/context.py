@@ -1,0 +1,196 @@
+"""Sentence-restricted ConText.
+
+medspaCy 1.3.1's ``ConText`` compares every modifier with every other one
+across the whole document. Here modifiers are matched once over the whole
+document (:class:`~extractor.matching.matcher.RuleMatcher`, linear in its length),
+grouped by sentence, and the ConText algorithm runs only inside sentences
+that hold a target. Scope never crosses a sentence, and cost stays linear in
+the note length.
+
+The algorithm is medspaCy's (``ConTextModifier`` and ``ConTextGraph``: scope
+by direction and ``max_scope``, scopes cut by terminating and same-category
+modifiers, allowed and excluded types, ``max_targets``), re-stated in
+:class:`Modifier` and :func:`modifier_edges` so that loading the pipeline does
+not import medspaCy; one change is deliberate: a cue that shares words with a
+target still modifies it (see :meth:`Modifier.modifies`). A test checks that
+both give the same edges on the corpus.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+from spacy.language import Language
+
+from ..matching.matcher import RuleMatcher
+from ..note import Note
+from ..policy import policy_of
+from ..rules import ConTextRule
+from .targets import Target
+
+class ContextAnnotator:
+    """Find the ConText modifiers of each target."""
+
+    def __init__(self, nlp: Language, rules: list[ConTextRule], word_frequency: dict[str, float] | None = None,
+                 ranks: list[int] | None = None):
+        self._matcher = RuleMatcher(nlp, rules, name="mri_context", word_frequency=word_frequency, ranks=ranks)
+
+    def cues(self, note: Note, only: np.ndarray | None = None) -> list[tuple[ConTextRule, int, int]]:
+        """Matched cues, overlaps pruned to the longest; cues of one category on the same words all stay
+        (:mod:`extractor.rules.precedence`)."""
+        matches = self._matcher.matches(note.doc, note.text, note.sentence_starts, note.sentence_of, only)
+        kept = self._matcher.prune(matches)
+        spans = {(start, end, rule.category) for rule, start, end in kept}
+        seen = {(id(rule), start, end) for rule, start, end in kept}
+        for index, start, end in sorted(set(matches), key=lambda m: (m[1], m[2], m[0])):
+            rule = self._matcher.rule(index)
+            if (start, end, rule.category) in spans and (id(rule), start, end) not in seen:
+                kept.append((rule, start, end))
+                seen.add((id(rule), start, end))
+        return kept
+
+    def __call__(self, note: Note, targets: list[Target]) -> list[list["Modifier"]]:
+        """For each target, the modifiers that modify it (a treatment may also carry its neighbour's response)."""
+        if not targets:
+            return []
+        sent_of = note.sentence_of
+        bounds = note.sentence_starts
+        by_sentence: dict[int, list[int]] = defaultdict(list)
+        for index, target in enumerate(targets):
+            by_sentence[int(sent_of[target.start])].append(index)
+        has_target = np.zeros(len(bounds) - 1, dtype=bool)
+        has_target[list(by_sentence)] = True
+        modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
+        n_tokens = len(note.doc)
+        for rule, start, end in self.cues(note, has_target[sent_of]):
+            modifiers_by_sentence[int(sent_of[start])].append((rule, start, min(end, n_tokens)))
+        result: list[list[Modifier]] = [[] for _ in targets]
+        for sentence, indices in by_sentence.items():
+            matches = modifiers_by_sentence.get(sentence)
+            if not matches:
+                continue
+            sent_start, sent_end = int(bounds[sentence]), int(bounds[sentence + 1])
+            spans = [(targets[i].start, targets[i].end, targets[i].label.upper()) for i in indices]
+            # a cue inside a target's own phrase ("not" in "not voided") is part of the finding:
+            # it neither modifies it nor reaches the targets after it
+            cues = [(rule, start, end) for rule, start, end in sorted(matches, key=lambda m: m[1])
+                    if not any(t_start <= start and end <= t_end for t_start, t_end, _ in spans)]
+            modifiers = [Modifier.in_sentence(rule, start, end, sent_start, sent_end) for rule, start, end in cues]
+            for target, modifier in modifier_edges(spans, modifiers):
+                result[indices[target]].append(modifier)
+        carry_responses(targets, result, note.text, sent_of)
+        return result
+
+
+_RESPONSES = ("TREATMENT_FAILED", "TREATMENT_IMPROVED")
+_OWN_CONTEXT = ("NEGATED_EXISTENCE", "HYPOTHETICAL", *_RESPONSES)
+# what may stand between two items of a list: separators, brackets, "and", "or", "then"
+_LIST_GAP = re.compile(r"[\s,;/&+()]*(?:(?:and|or|then|plus)\b[\s,;/&+()]*)?", re.IGNORECASE)
+
+
+def carry_responses(targets: list[Target], modifiers: list[list["Modifier"]], text: str, sent_of: np.ndarray) -> None:
+    """Give a treatment listed next to another ("failed NSAIDs, PT x 6 wks, Medrol dosepak") the
+    response of its neighbour when it has no context of its own: a cue's scope may end before a
+    long list does. Forwards, then backwards ("naproxen, PT and chiro all failed")."""
+    order = list(range(len(targets)))
+    for indices in (order, order[::-1]):
+        for here, there in zip(indices, indices[1:]):
+            first, second = sorted((here, there))
+            a, b = targets[first], targets[second]
+            if (not policy_of(a.label).takes_response or not policy_of(b.label).takes_response
+                    or sent_of[a.start] != sent_of[b.start]):
+                continue
+            response = [m for m in modifiers[here] if m.rule.category in _RESPONSES]
+            if response and not any(m.rule.category in _OWN_CONTEXT for m in modifiers[there]) \
+                    and _LIST_GAP.fullmatch(text[a.end_char:b.start_char]):
+                modifiers[there].append(response[-1])
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """medspaCy's ``tuple_overlaps``: ``b`` starts or ends inside ``a`` (not: ``b`` covers ``a``)."""
+    return a[0] <= b[0] < a[1] or a[0] < b[1] <= a[1]
+
+
+class Modifier:
+    """One matched cue, its scope and its targets (medspaCy's ``ConTextModifier``)."""
+
+    __slots__ = ("rule", "start", "end", "scope_start", "scope_end", "targets")
+
+    def __init__(self, rule: ConTextRule, start: int, end: int, scope_start: int, scope_end: int):
+        self.rule, self.start, self.end = rule, start, end
+        self.scope_start, self.scope_end = scope_start, scope_end
+        self.targets: list[int] = []
+
+    @classmethod
+    def in_sentence(cls, rule: ConTextRule, start: int, end: int, sent_start: int, sent_end: int) -> "Modifier":
+        """A modifier whose scope is its direction within the sentence, capped by ``max_scope``."""
+        direction = rule.direction
+        scope_start, scope_end = sent_start, sent_end
+        if direction in ("TERMINATE", "PSEUDO"):
+            # their own span: medspaCy's overlap test misses a scope that lies inside a sentence-wide
+            # one, so a sentence-wide TERMINATE would never cut the scope of a shorter modifier
+            scope_start, scope_end = start, end
+        elif direction == "FORWARD":
+            scope_start = end
+        elif direction == "BACKWARD":
+            scope_end = start
+        if rule.max_scope is not None:
+            scope_start = max(scope_start, start - rule.max_scope)
+            scope_end = min(scope_end, end + rule.max_scope)
+        return cls(rule, start, end, scope_start, scope_end)
+
+    def limit_scope(self, other: "Modifier") -> None:
+        """Cut this scope at ``other`` when it terminates this category or is of the same category."""
+        rule, other_rule = self.rule, other.rule
+        if not _overlaps((self.scope_start, self.scope_end), (other.scope_start, other.scope_end)):
+            return
+        if rule.direction == "TERMINATE":
+            return
+        same = other_rule.category == rule.category
+        if other_rule.direction != "TERMINATE" and other_rule.category not in rule.terminated_by and not same:
+            return
+        if same and (rule.allowed_types != other_rule.allowed_types or rule.excluded_types != other_rule.excluded_types):
+            return  # the same category for other target types: no cut
+        if rule.direction in ("FORWARD", "BIDIRECTIONAL") and other.start > self.start:
+            self.scope_end = min(self.scope_end, other.start)
+        if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and other.end < self.end:
+            self.scope_start = max(self.scope_start, other.end)
+
+    def modifies(self, start: int, end: int, label: str) -> bool:
+        """Whether this cue modifies a target at ``[start, end)`` of ``label`` (upper case).
+
+        Unlike medspaCy, a cue that shares words with a target modifies it: cues inside a target are
+        removed before, so an overlap left here is partial ("if worsening" with "worsening weakness",
+        "no new" with "new foot drop").
+        """
+        if self.rule.direction in ("TERMINATE", "PSEUDO") or not self.rule.allows(label):
+            return False
+        if start < self.end and self.start < end:
+            return True
+        return start < self.scope_end and self.scope_start < end
+
+
+def modifier_edges(targets: list[tuple[int, int, str]], modifiers: list[Modifier]) -> list[tuple[int, Modifier]]:
+    """``(target number, modifier)`` edges, in medspaCy's order (by modifier, then by target).
+
+    Scopes are first cut pairwise (``ConTextGraph.update_scopes``); a modifier with ``max_targets`` keeps
+    its closest targets.
+    """
+    for i, first in enumerate(modifiers):
+        for second in modifiers[i + 1:]:
+            first.limit_scope(second)
+            second.limit_scope(first)
+    for number, (start, end, label) in enumerate(targets):
+        for modifier in modifiers:
+            if modifier.modifies(start, end, label):
+                modifier.targets.append(number)
+    edges = []
+    for modifier in modifiers:
+        kept = modifier.targets
+        limit = modifier.rule.max_targets
+        if limit is not None and len(kept) > limit:
+            distance = {n: min(abs(modifier.start - targets[n][1]), abs(targets[n][0] - modifier.end)) for n in kept}
+            kept = sorted(kept, key=lambda n: distance[n])[:limit]
+        edges.extend((number, modifier) for number in kept)
+    return edges

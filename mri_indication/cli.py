@@ -1,0 +1,305 @@
+"""The ``mri-indication`` command line.
+
+    mri-indication evaluate GOLD.jsonl [--json metrics.json] [--report report.html] [--classifier C]
+    mri-indication extract INPUT [-o OUT.jsonl] [--text-field F] [--note-date-field F] [--classifier C]
+    mri-indication train GOLD.jsonl -o models/NAME [--seed 13] [--eval GOLD.jsonl]
+    mri-indication baseline TRAIN.jsonl TEST.jsonl [--json metrics.json]
+    mri-indication check GOLD.jsonl
+    mri-indication negex FILE [--json out.json]
+    mri-indication bench [--notes N] [--length CHARS] [--n-process K] [--rounds R] [--json out.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from tqdm import tqdm
+
+from extractor.classifier import (CLASSIFIERS, DEFAULT_CLASSIFIER, IndicationModel, ModelFileError, default_model,
+                                  model_card, train)
+from extractor.io.gold import GoldError, check_file, load_gold
+from extractor.io.inputs import InputError, Note, read_notes
+
+
+CLASS_RECALLS = ("urgent_recall", "indicated_recall", "not_indicated_recall")
+
+
+def ci_text(interval: tuple[float, float, float]) -> str:
+    """``0.933 [0.886, 0.981]``: a point estimate and its 95% interval."""
+    return "{:.3f} [{:.3f}, {:.3f}]".format(*interval)
+
+
+def _die(message: str, code: int = 2) -> int:
+    print(f"mri-indication: error: {message}", file=sys.stderr)
+    return code
+
+
+def predict_records(records: Sequence[dict], batch_size: int = 64, n_process: int = 1,
+                    progress: bool = True, classifier: str | None = None,
+                    model: IndicationModel | None = None) -> list[dict]:
+    """Analyse gold records' texts; return prediction records in the SPEC section 4 format."""
+    from extractor.api import analyze_many
+
+    results = analyze_many((r["text"] for r in records), (r.get("note_date") for r in records),
+                           batch_size=batch_size, n_process=n_process, classifier=classifier, model=model)
+    bar = tqdm(results, total=len(records), desc="notes", unit="note", disable=not progress or None,
+               file=sys.stderr, leave=False)
+    return [{"id": r["id"], "text": r["text"], **result.to_dict()} for r, result in zip(records, bar)]
+
+
+def _load_model(args: argparse.Namespace) -> IndicationModel | None:
+    """The ``--model`` directory's model, the shipped one, or None for the rules alone."""
+    if (args.classifier or DEFAULT_CLASSIFIER) == "rules" and not args.model:
+        return None
+    return IndicationModel.load(args.model) if args.model else default_model()
+
+
+def _score(gold: list[dict], pred: list[dict], json_path: str | None, n_resamples: int = 1000, seed: int = 0):
+    """Print the summary with bootstrap CIs; write metrics and CIs to ``json_path``. Returns (metrics, CIs)."""
+    from evaluation import confidence_intervals, evaluate, format_summary
+    from evaluation.bootstrap import DEFAULT_METRICS
+
+    metrics = evaluate(gold, pred)
+    intervals = confidence_intervals(gold, pred, (*DEFAULT_METRICS, *CLASS_RECALLS[1:]), n_resamples, seed)
+    print(format_summary(metrics, intervals))
+    if json_path:
+        output = dict(metrics)
+        output["confidence_intervals"] = {k: {"point": v[0], "low": v[1], "high": v[2]}
+                                          for k, v in intervals.items()}
+        Path(json_path).write_text(json.dumps(output, indent=2) + "\n", encoding="utf-8")
+    return metrics, intervals
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from evaluation import list_errors, write_html
+
+    try:
+        gold = load_gold(args.gold)
+        model = _load_model(args)
+    except (GoldError, ModelFileError) as error:
+        return _die(str(error))
+    if not gold:
+        return _die(f"{args.gold}: no records")
+    pred = predict_records(gold, n_process=args.n_process, classifier=args.classifier, model=model)
+    metrics, intervals = _score(gold, pred, args.json, args.bootstrap, args.seed)
+    if args.report:
+        write_html(args.report, metrics, list_errors(gold, pred), gold, pred, intervals)
+        print(f"report written to {args.report}", file=sys.stderr)
+    return 0
+
+
+def _analyse(batch: list[Note], n_process: int, classifier: str | None,
+             model: IndicationModel | None) -> list[tuple[Note, object]]:
+    """``(note, result)`` for each note; if the batch fails, note by note, so that a pipeline error
+    on one note becomes that note's error (the exception) and the other notes are still written."""
+    from extractor.api import analyze_many
+
+    try:
+        return list(zip(batch, analyze_many((n.text for n in batch), (n.note_date for n in batch),
+                                            n_process=n_process, classifier=classifier, model=model)))
+    except Exception as error:  # noqa: BLE001 - any bug on one note must not lose the others
+        if len(batch) == 1:
+            return [(batch[0], error)]
+        return [pair for note in batch for pair in _analyse([note], 1, classifier, model)]
+
+
+def _write_outputs(notes: Iterable[Note | InputError], out, n_process: int, classifier: str | None = None,
+                   model: IndicationModel | None = None) -> tuple[int, int]:
+    """Analyse good notes and write one line each; report bad records. Returns (written, errors)."""
+    written = errors = 0
+    buffered: list[Note] = []
+
+    def flush() -> None:
+        nonlocal written, errors
+        for note, result in _analyse(buffered, n_process, classifier, model):
+            if isinstance(result, Exception):
+                print(f"mri-indication: skipped {note.source}:{note.line}: text: pipeline error: "
+                      f"{type(result).__name__}: {result}", file=sys.stderr)
+                errors += 1
+            else:
+                out.write(json.dumps({"id": note.id, **result.to_dict()}, ensure_ascii=False) + "\n")
+                written += 1
+        buffered.clear()
+
+    for item in notes:
+        if isinstance(item, InputError):
+            print(f"mri-indication: skipped {item}", file=sys.stderr)
+            errors += 1
+            continue
+        buffered.append(item)
+        if len(buffered) >= 256:
+            flush()
+    if buffered:
+        flush()
+    return written, errors
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        model = _load_model(args)
+        notes = read_notes(args.input, text_field=args.text_field, date_field=args.note_date_field)
+        progress = tqdm(notes, desc="notes", unit="note", disable=None, file=sys.stderr, leave=False)
+        if args.output in (None, "-"):
+            written, errors = _write_outputs(progress, sys.stdout, args.n_process, args.classifier, model)
+        else:
+            with open(args.output, "w", encoding="utf-8") as out:
+                written, errors = _write_outputs(progress, out, args.n_process, args.classifier, model)
+    except (FileNotFoundError, ValueError) as error:
+        return _die(str(error))
+    print(f"mri-indication: {written} notes written, {errors} skipped", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from extractor.api import analyze_many
+
+    try:
+        gold = load_gold(args.gold)
+        test = load_gold(args.eval) if args.eval else None
+    except GoldError as error:
+        return _die(str(error))
+    results = analyze_many((r["text"] for r in gold), (r.get("note_date") for r in gold), classifier="rules")
+    labels = [r["decision"]["indication"] for r in gold]
+    model, report = train(list(tqdm(results, total=len(gold), desc="notes", disable=None, file=sys.stderr,
+                                    leave=False)), labels, seed=args.seed, grid=args.grid)
+    print("family               macro-F1 (5-fold CV)  best parameters")
+    for family, row in report.items():
+        print(f"{family:<20} {row['macro_f1']:.3f} ± {row['macro_f1_std']:.3f}         {row['params']}")
+    print(f"chosen: {model.meta['family']}, calibrated; saved to {args.output}")
+    model.save(args.output)
+    card = model_card(model, args.gold)
+    if test:
+        pred = predict_records(test, classifier="model", model=model)
+        _, intervals = _score(test, pred, None)
+        card += (f"\n## Held-out scores on `{args.eval}` ({len(test)} notes, `--classifier model`, "
+                 "95% bootstrap CIs over notes)\n\n| metric | value |\n|---|---|\n"
+                 + "".join(f"| {name} | {ci_text(intervals[name])} |\n"
+                           for name in ("decision_accuracy", "decision_macro_f1", *CLASS_RECALLS)))
+    (Path(args.output) / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    return 0
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from evaluation.baseline import baseline_records, fit_baseline
+
+    try:
+        train_gold, test_gold = load_gold(args.train), load_gold(args.test)
+    except GoldError as error:
+        return _die(str(error))
+    _score(test_gold, baseline_records(fit_baseline(train_gold), test_gold), args.json, args.bootstrap, args.seed)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = check_file(args.gold)
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    print(f"{args.gold}: {result.n_records} records, {len(result.errors)} problems")
+    return 1 if result.errors else 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from evaluation.bench import SCALING_SIZES, format_table, run_bench
+
+    for name in ("notes", "length", "n_process", "medspacy_notes", "rounds"):
+        if getattr(args, name) < 1:
+            return _die(f"--{name.replace('_', '-')} must be at least 1")
+    result = run_bench(notes=args.notes, length=args.length, n_process=args.n_process,
+                       medspacy_notes=args.medspacy_notes, scaling_sizes=None if args.no_scaling else SCALING_SIZES,
+                       rounds=args.rounds)
+    print(format_table(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def cmd_negex(args: argparse.Namespace) -> int:
+    from evaluation.negex import format_negex, score_negex
+
+    try:
+        scores = score_negex(args.file)
+    except (OSError, ValueError) as error:
+        return _die(str(error))
+    print(format_negex(scores))
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mri-indication", description="Lumbar spine MRI indication from notes.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    evaluate = commands.add_parser("evaluate", help="score the pipeline against a gold JSONL file")
+    evaluate.add_argument("gold")
+    evaluate.add_argument("--json", help="write the SPEC section 5 metrics here")
+    evaluate.add_argument("--report", help="write an HTML error report here")
+    evaluate.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% CIs")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--n-process", type=int, default=1)
+    _add_classifier_options(evaluate)
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    extract = commands.add_parser("extract", help="analyse notes and write one JSON record per note")
+    extract.add_argument("input", help=".txt file, folder of .txt, .jsonl, .csv, or - for JSONL on stdin")
+    extract.add_argument("-o", "--output", help="output JSONL (default: stdout)")
+    extract.add_argument("--text-field", default="text")
+    extract.add_argument("--note-date-field", default="note_date")
+    extract.add_argument("--n-process", type=int, default=1)
+    _add_classifier_options(extract)
+    extract.set_defaults(func=cmd_extract)
+
+    training = commands.add_parser("train", help="train the learned indication classifier on a gold JSONL file")
+    training.add_argument("gold")
+    training.add_argument("-o", "--output", required=True, help="model directory, e.g. models/indication")
+    training.add_argument("--seed", type=int, default=13)
+    training.add_argument("--grid", choices=("full", "small"), default="full", help="hyper-parameter grid")
+    training.add_argument("--eval", help="gold JSONL to score the trained model on; figures go in MODEL_CARD.md")
+    training.set_defaults(func=cmd_train)
+
+    baseline = commands.add_parser("baseline", help="score the text-only TF-IDF baseline")
+    baseline.add_argument("train")
+    baseline.add_argument("test")
+    baseline.add_argument("--json", help="write the metrics here")
+    baseline.add_argument("--bootstrap", type=int, default=1000)
+    baseline.add_argument("--seed", type=int, default=0)
+    baseline.set_defaults(func=cmd_baseline)
+
+    check = commands.add_parser("check", help="validate a gold JSONL file")
+    check.add_argument("gold")
+    check.set_defaults(func=cmd_check)
+
+    bench = commands.add_parser("bench", help="throughput against spaCy's tokenizer and medspaCy's default pipeline")
+    bench.add_argument("--notes", type=int, default=1000, help="generated notes to time (default 1000)")
+    bench.add_argument("--length", type=int, default=1800, help="characters per note, at most (default 1800)")
+    bench.add_argument("--n-process", type=int, default=2, help="worker processes for (d) (default 2)")
+    bench.add_argument("--medspacy-notes", type=int, default=200,
+                       help="of those notes, how many medspaCy's slower pipeline runs on (default 200)")
+    bench.add_argument("--rounds", type=int, default=3,
+                       help="rounds of fresh notes for (a), (c) and (d), each reporting its best (default 3)")
+    bench.add_argument("--no-scaling", action="store_true", help="skip the 1k-1M character single notes")
+    bench.add_argument("--json", help="write the measurements as JSON")
+    bench.set_defaults(func=cmd_bench)
+
+    negex = commands.add_parser("negex", help="score negation/temporality/experiencer on a NegEx test file")
+    negex.add_argument("file")
+    negex.add_argument("--json")
+    negex.set_defaults(func=cmd_negex)
+    return parser
+
+
+def _add_classifier_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--classifier", choices=CLASSIFIERS, help="indication classifier (default: the project's)")
+    parser.add_argument("--model", help="model directory (default: models/indication)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,6 +30,8 @@ _PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(
 # abbreviations that, in capitals, are words that end sentences ("PT" is physical therapy, "pt" the patient)
 _CAPITALISED_WORDS = frozenset({"PT", "PTS"})
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
+# letters joined by periods ("i.v", "a.m", "b.i.d"): an abbreviation, not the end of a sentence, before a lower-case word
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]\.?")
 # "Pacemaker? N" / "Fever? yes": a checklist answer after a question mark stays with its question
 _CHECKLIST_ANSWER = re.compile(r"(?i)(?:y|n|yes|no|none|neg|pos|unk|unknown|n/a)\b")
 
@@ -59,7 +61,7 @@ class ClinicalSentenceSplitter:
         wrapped = {m.end() for m in _WRAPPED_LINE.finditer(text)}
         starts = [m.end() for m in _LINE_START.finditer(text) if m.end() not in wrapped]
         for match in _PUNCT_END.finditer(text):
-            if match.group(1) == "." and self._is_abbreviation(text, match.start()):
+            if match.group(1) == "." and self._is_abbreviation(text, match.start(), text[match.end()].islower()):
                 continue
             if match.group(1) == "?" and _CHECKLIST_ANSWER.match(text, match.end()):
                 continue
@@ -67,7 +69,7 @@ class ClinicalSentenceSplitter:
         starts = sorted(set(starts))
         return self._cap_lengths(text, starts)
 
-    def _is_abbreviation(self, text: str, period_at: int) -> bool:
+    def _is_abbreviation(self, text: str, period_at: int, lower_after: bool = False) -> bool:
         window_start = max(0, period_at - 40)  # a bounded look-back keeps the splitter linear
         line_start = text.rfind("\n", window_start, period_at) + 1 or window_start
         before = text[max(line_start, window_start):period_at]
@@ -76,6 +78,8 @@ class ClinicalSentenceSplitter:
         word = _LAST_WORD.search(before)
         if not word or word.group(1) in _CAPITALISED_WORDS:  # "Failed PT. Surgery..." ends at physical therapy
             return False
+        if lower_after and _DOTTED.fullmatch(word.group(1)):
+            return True  # "I.V. drug use", "a.m. stiffness", "600 mg p.o. daily"
         return word.group(1).lower().rstrip(".") in self.non_final_abbreviations
 
     def _cap_lengths(self, text: str, starts: list[int]) -> list[int]:

@@ -175,8 +175,41 @@ def peak_rss_mb() -> float:
     return round(peak / (1024 * 1024) if platform.system() == "Darwin" else peak / 1024, 1)
 
 
+_STARTUP = {
+    "blank_s": "import time, spacy; spacy.blank('en'); print(time.process_time())",
+    "load_s": "import time, extractor; extractor.load(); print(time.process_time())",
+}
+
+
+def startup(rounds: int = 5) -> dict:
+    """CPU seconds of a fresh process that imports spaCy and makes ``spacy.blank("en")``, and of one that
+    imports extractor and runs ``extractor.load()`` (the median of ``rounds`` each, taking turns, after one
+    load that fills the rule cache); ``load_cold_s`` is one load with an empty cache."""
+    import subprocess
+    import sys
+    import tempfile
+
+    def cpu(code: str, env: dict | None = None) -> float:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, **(env or {})})
+        return float(out.stdout.strip().splitlines()[-1])
+
+    with tempfile.TemporaryDirectory() as cold:
+        load_cold = cpu(_STARTUP["load_s"], {"MRI_INDICATION_CACHE": cold})
+    cpu(_STARTUP["load_s"])  # fills the cache the timed loads read
+    times: dict[str, list[float]] = {name: [] for name in _STARTUP}
+    for _ in range(rounds):
+        for name, code in _STARTUP.items():
+            times[name].append(cpu(code))
+    median = {name: sorted(values)[len(values) // 2] for name, values in times.items()}
+    return {**{name: round(value, 3) for name, value in median.items()}, "load_cold_s": round(load_cold, 3),
+            "load_vs_blank": round(median["load_s"] / median["blank_s"], 2),
+            "runs": {name: [round(v, 3) for v in values] for name, values in times.items()}}
+
+
 def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspacy_notes: int = 200,
-              scaling_sizes: Sequence[int] | None = SCALING_SIZES, seed: int = 7, rounds: int = 3) -> dict:
+              scaling_sizes: Sequence[int] | None = SCALING_SIZES, seed: int = 7, rounds: int = 3,
+              startup_rounds: int = 5) -> dict:
     """Run every measurement; returns the ``--json`` record.
 
     (a), (c) and (d) run in turn, ``rounds`` times, each round on notes of its own (so no round
@@ -206,6 +239,7 @@ def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspac
     scaled = scaling(nlp, scaling_sizes) if scaling_sizes else []
 
     medspacy_default = _in_child_process(_bench_medspacy_default, first_texts[:medspacy_notes], warmup[:5])
+    started = startup(startup_rounds)
 
     return {
         "machine": machine(),
@@ -222,6 +256,7 @@ def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspac
             "n_process_vs_pipeline": round(parallel["notes_per_s"] / pipeline["notes_per_s"], 2),
         },
         "peak_rss_mb": peak_rss_mb(),
+        "startup": started,
         "scaling": scaled,
     }
 
@@ -242,6 +277,10 @@ def format_table(result: dict) -> str:
     ratios = result["ratios"]
     lines += [f"(c)/(a) {ratios['pipeline_vs_tokenizer']:.3f}   (c)/(b) {ratios['pipeline_vs_medspacy_default']:.1f}x"
               f"   (d)/(c) {ratios['n_process_vs_pipeline']:.2f}x   peak RSS {result['peak_rss_mb']:.0f} MB"]
+    started = result["startup"]
+    lines.append(f"start-up (CPU s, median of {len(started['runs']['load_s'])}): spacy.blank('en') "
+                 f"{started['blank_s']:.2f}, extractor.load() {started['load_s']:.2f} "
+                 f"({started['load_vs_blank']:.2f}x; {started['load_cold_s']:.2f} with an empty rule cache)")
     if result["scaling"]:
         lines.append("scaling: ms per 1,000 characters of one note")
         lines += [f"  {row['case']:15s} {row['chars']:>9,d} chars  {row['ms_per_1k_chars']:8.3f} ms"

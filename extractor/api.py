@@ -14,6 +14,7 @@ from spacy.language import Language
 
 from .classifier import IndicationModel, classify
 from .component import MriIndication, parse_note_date, register_extensions
+from .pipeline.tokenizer import TOKENIZER_NAME
 from .result import Result
 
 MAX_NOTE_CHARS = 5_000_000
@@ -27,7 +28,7 @@ def load(patterns_dir: str | None = None) -> Language:
     >>> nlp.pipe_names
     ['mri_indication']
     """
-    nlp = spacy.blank("en")
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
     nlp.max_length = MAX_NOTE_CHARS
     nlp.add_pipe(COMPONENT, config={"patterns_dir": patterns_dir})
     return nlp

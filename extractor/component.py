@@ -33,7 +33,7 @@ from .pipeline.sentences import ClinicalSentenceSplitter
 from .pipeline.targets import Target, TargetFinder
 from .pipeline.tokenizer import use_clinical_tokenizer
 from .result import Result
-from .rules.precedence import Precedence
+from .rules import cache as rule_cache
 from .values.measurements import apply_note_checks
 
 SPAN_GROUP = "mri_findings"
@@ -120,18 +120,26 @@ class MriIndication:
 
     def _load(self, patterns_dir: str) -> None:
         folder = Path(patterns_dir)
-        library = rule_files.Library.load(folder)
-        targets = rule_files.load_target_rules(folder, self._tokenize, library)
-        context = rule_files.load_context_rules(folder, self._tokenize, library)
-        frequency = load_word_frequencies(resources.models_dir() / "word_frequencies.json")
+        frequencies = resources.models_dir() / "word_frequencies.json"
+        # the expanded rules and their regex analyses come from the start-up cache when it is current
+        key = rule_cache.source_key(folder, frequencies)
+        compiled = rule_cache.read(key)
+        fresh = compiled is None
+        if fresh:
+            compiled = rule_cache.build(folder, self._tokenize)
+            rule_files.check_labels(compiled.targets)
+        frequency = load_word_frequencies(frequencies)
         self.sentence_splitter = ClinicalSentenceSplitter.from_json(folder / "sentence_rules.json")
         self.sectionizer = Sectionizer.from_patterns(folder)
-        self.target_finder = TargetFinder(self._nlp, targets, frequency,
-                                          Precedence.load(folder, "targets").ranks(targets))
+        self.target_finder = TargetFinder(self._nlp, compiled.targets, frequency, compiled.target_ranks,
+                                          compiled.analyses)
         owners = folder / "duration_owners.json"
         self.duration_owners = DurationOwners(rule_files.load_json(owners.name, folder)) if owners.exists() else None
-        self.context = ContextAnnotator(self._nlp, context, frequency, Precedence.load(folder, "context").ranks(context))
+        self.context = ContextAnnotator(self._nlp, compiled.context, frequency, compiled.context_ranks,
+                                        compiled.analyses)
         self.assertions = AssertionResolver(rule_files.load_json("section_context.json", folder))
+        if fresh:
+            rule_cache.write(key, compiled)
 
     def _tokenize(self, text: str) -> list[str]:
         return [token.text for token in self._nlp.make_doc(text)]

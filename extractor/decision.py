@@ -24,6 +24,9 @@ SIX_WEEKS_DAYS = 42
 RADICULAR = labels_in_group("radicular") + ("motor_weakness",)
 TREATMENTS = labels_in_group("treatment")
 SAFETY = labels_in_group("safety")
+#: the labels whose present mentions raise each suspected condition (night pain only above NIGHT_PAIN_AGE)
+CONDITION_LABELS = {"cauda_equina": CAUDA_EQUINA, "progressive_deficit": ("progressive_neuro_deficit",),
+                    "infection": INFECTION, "malignancy": MALIGNANCY + ("night_pain",), "fracture": FRACTURE}
 
 CONDITION_NAMES = {
     "cauda_equina": "cauda equina syndrome",
@@ -159,6 +162,38 @@ def decide(findings: Iterable[Finding], age: int | None = None, duration_days: i
     return Decision(**{**decision.__dict__, "reason": reason(decision, findings, duration_days)})
 
 
+def evidence(decision: Decision, findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    """The mentions behind each suspected condition and each criterion that is true or false.
+
+    - a suspected condition: its present mentions (night pain only when it counted);
+    - ``duration_6_weeks``: the present durations, longest first;
+    - ``radicular_findings``: the present radicular mentions (true) or none (false);
+    - ``failed_conservative_therapy``: the failed treatments (true), else the present treatments (false);
+    - ``intervention_candidate``: the present candidacies (true), else the negated ones (false).
+    """
+    findings = list(findings)
+    present = [f for f in findings if f.present]
+    found: dict[str, list[Finding]] = {}
+    for condition in decision.suspected:
+        labels = set(CONDITION_LABELS[condition])
+        found[condition] = [f for f in present if f.label in labels]
+    criteria = decision.criteria
+    if criteria.get("duration_6_weeks") is not None:
+        durations = [f for f in present if f.label == "symptom_duration" and f.value is not None]
+        found["duration_6_weeks"] = sorted(durations, key=lambda f: -f.value)
+    if criteria.get("radicular_findings") is not None:
+        found["radicular_findings"] = [f for f in present if f.label in RADICULAR]
+    if criteria.get("failed_conservative_therapy") is not None:
+        treatments = [f for f in present if f.label in TREATMENTS]
+        failed = [f for f in treatments if f.response == "failed"]
+        found["failed_conservative_therapy"] = failed if criteria["failed_conservative_therapy"] else treatments
+    if criteria.get("intervention_candidate") is not None:
+        candidacy = [f for f in findings if f.label == "intervention_candidate"]
+        found["intervention_candidate"] = [f for f in candidacy if
+                                           (f.present if criteria["intervention_candidate"] else f.negated)]
+    return found
+
+
 def with_indication(decision: Decision, indication: str, present: set[str]) -> Decision:
     """``decision`` with another indication (a learned model's): protocol and missing as the rules would set them.
 
@@ -194,9 +229,7 @@ def reason(decision: Decision, findings: list[Finding], duration_days: int | Non
     if decision.indication == "urgent":
         parts = []
         for condition in decision.suspected:
-            labels = {"cauda_equina": CAUDA_EQUINA, "progressive_deficit": ("progressive_neuro_deficit",),
-                      "infection": INFECTION, "malignancy": MALIGNANCY + ("night_pain",),
-                      "fracture": FRACTURE}[condition]
+            labels = CONDITION_LABELS[condition]
             parts.append(f"Suspected {CONDITION_NAMES[condition]}: {_evidence(findings, labels)}")
         return "; ".join(parts) + "." + protocol + safety
     if decision.indication == "indicated":

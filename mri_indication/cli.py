@@ -7,6 +7,8 @@
     mri-indication check GOLD.jsonl
     mri-indication negex FILE [--json out.json]
     mri-indication bench [--notes N] [--length CHARS] [--n-process K] [--rounds R] [--json out.json]
+    mri-indication rules lint|fmt|stats [--patterns DIR]
+    mri-indication explain TEXT|FILE [--note-date D] [--html out.html]
 """
 from __future__ import annotations
 
@@ -204,12 +206,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from evaluation.bench import SCALING_SIZES, format_table, run_bench
 
-    for name in ("notes", "length", "n_process", "medspacy_notes", "rounds"):
+    for name in ("notes", "length", "n_process", "medspacy_notes", "rounds", "startup_rounds"):
         if getattr(args, name) < 1:
             return _die(f"--{name.replace('_', '-')} must be at least 1")
     result = run_bench(notes=args.notes, length=args.length, n_process=args.n_process,
                        medspacy_notes=args.medspacy_notes, scaling_sizes=None if args.no_scaling else SCALING_SIZES,
-                       rounds=args.rounds)
+                       rounds=args.rounds, startup_rounds=args.startup_rounds)
     print(format_table(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -226,6 +228,97 @@ def cmd_negex(args: argparse.Namespace) -> int:
     print(format_negex(scores))
     if args.json:
         Path(args.json).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _tokenizer(patterns: str | None):
+    """The pipeline (for the rule tools) and a function that tokenizes as notes are tokenized."""
+    from extractor.api import load
+
+    nlp = load(patterns)
+    return nlp, (lambda text: [token.text for token in nlp.make_doc(text)])
+
+
+def cmd_rules_lint(args: argparse.Namespace) -> int:
+    from extractor import resources
+    from extractor.rules.lint import lint
+    from extractor.rules.source import RuleSourceError
+
+    patterns = args.patterns or str(resources.patterns_dir())
+    try:
+        _nlp, tokenize = _tokenizer(args.patterns)
+    except (RuleSourceError, ValueError, OSError) as error:
+        return _die(f"the rules do not load: {error}")
+    problems = lint(patterns, tokenize, examples=not args.no_examples)
+    for problem in problems:
+        print(problem)
+    print(f"{patterns}: {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def cmd_rules_fmt(args: argparse.Namespace) -> int:
+    from extractor import resources
+    from extractor.rules.layout import format_fragments, format_rule_file
+
+    folder = Path(args.patterns) if args.patterns else resources.patterns_dir()
+    changed = []
+    files = sorted(folder.glob("targets/*.json")) + sorted(folder.glob("context/*.json")) + \
+        [folder / "section_rules.json", folder / "fragments.json"]
+    for path in files:
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+        canonical = format_fragments(data) if path.name == "fragments.json" else format_rule_file(data)
+        if canonical != text:
+            changed.append(path)
+            if not args.check:
+                path.write_text(canonical, encoding="utf-8")
+    for path in changed:
+        print(f"{'would reformat' if args.check else 'reformatted'} {path}")
+    return 1 if (args.check and changed) else 0
+
+
+def cmd_rules_stats(args: argparse.Namespace) -> int:
+    from extractor import resources
+    from extractor.rules import Library, load_rules
+
+    folder = Path(args.patterns) if args.patterns else resources.patterns_dir()
+    _nlp, tokenize = _tokenizer(args.patterns)
+    files = [p for p in sorted(folder.rglob("*")) if p.suffix in (".json", ".txt") and p.is_file()]
+    lines = {p: len(p.read_text(encoding="utf-8").splitlines()) for p in files}
+    library = Library.load(folder)
+    source = sum(len(next(v for k, v in json.loads(p.read_text(encoding="utf-8")).items() if k.endswith("_rules")))
+                 for p in sorted(folder.glob("targets/*.json")) + sorted(folder.glob("context/*.json")))
+    expanded = len(load_rules(folder, "targets", tokenize, library)) + len(load_rules(folder, "context", tokenize, library))
+    largest = max(lines, key=lines.get)
+    print(f"patterns: {sum(lines.values()):,} lines in {len(files)} files; largest {largest.relative_to(folder)} "
+          f"({lines[largest]:,} lines)")
+    print(f"rules: {source:,} written, {expanded:,} once expanded; {len(library.vocabularies)} vocabularies, "
+          f"{len(library.token_fragments)} token and {len(library.regex_fragments)} regex fragments")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from extractor.api import load
+    from extractor.component import parse_note_date
+    from extractor.explain import explain, to_html, to_text
+
+    source = Path(args.note)
+    try:
+        text = source.read_text(encoding="utf-8") if source.is_file() else args.note
+        date = parse_note_date(args.note_date)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return _die(str(error))
+    nlp = load()
+    explanation = explain(nlp, text, date)
+    print(to_text(explanation), end="")
+    if args.html:
+        try:
+            Path(args.html).write_text(to_html(nlp, explanation), encoding="utf-8")
+        except OSError as error:
+            return _die(f"{args.html}: {error.strerror or error}")
+        print(f"written to {args.html}", file=sys.stderr)
     return 0
 
 
@@ -280,9 +373,31 @@ def build_parser() -> argparse.ArgumentParser:
                        help="of those notes, how many medspaCy's slower pipeline runs on (default 200)")
     bench.add_argument("--rounds", type=int, default=3,
                        help="rounds of fresh notes for (a), (c) and (d), each reporting its best (default 3)")
+    bench.add_argument("--startup-rounds", type=int, default=5,
+                       help="fresh processes timing spacy.blank('en') and extractor.load(), each (default 5)")
     bench.add_argument("--no-scaling", action="store_true", help="skip the 1k-1M character single notes")
     bench.add_argument("--json", help="write the measurements as JSON")
     bench.set_defaults(func=cmd_bench)
+
+    rules = commands.add_parser("rules", help="check, format and count the rule source (patterns/)")
+    rule_commands = rules.add_subparsers(dest="rules_command", required=True)
+    lint = rule_commands.add_parser("lint", help="report conflicting, duplicate, unreadable or untested rules")
+    lint.add_argument("--patterns", help="rule folder (default: the shipped rules)")
+    lint.add_argument("--no-examples", action="store_true", help="skip running each rule's examples")
+    lint.set_defaults(func=cmd_rules_lint)
+    fmt = rule_commands.add_parser("fmt", help="write every rule file in the one layout")
+    fmt.add_argument("--patterns", help="rule folder (default: the shipped rules)")
+    fmt.add_argument("--check", action="store_true", help="only report files not in the layout")
+    fmt.set_defaults(func=cmd_rules_fmt)
+    stats = rule_commands.add_parser("stats", help="lines, files and rules of the rule source")
+    stats.add_argument("--patterns", help="rule folder (default: the shipped rules)")
+    stats.set_defaults(func=cmd_rules_stats)
+
+    explaining = commands.add_parser("explain", help="show which rules found each finding and how the decision followed")
+    explaining.add_argument("note", help="the note text, or a file holding it")
+    explaining.add_argument("--note-date", help="the note's date (ISO), for dated durations and procedures")
+    explaining.add_argument("--html", help="also write an HTML page with the spans highlighted")
+    explaining.set_defaults(func=cmd_explain)
 
     negex = commands.add_parser("negex", help="score negation/temporality/experiencer on a NegEx test file")
     negex.add_argument("file")

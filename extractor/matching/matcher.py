@@ -7,8 +7,8 @@ growing with its matches rather than with the number of rules:
 
 - a token ``REGEX`` that accepts a short list of words becomes an ``IN`` list
   (:func:`~extractor.matching.regex_analysis.anchored_language`);
-- token patterns that are at most :data:`MAX_VARIANTS` fixed word sequences
-  go to spaCy's ``PhraseMatcher``, which looks phrases up by hash;
+- a token pattern that is one fixed word sequence goes to spaCy's
+  ``PhraseMatcher`` with the literal phrases, which looks phrases up by hash;
 - every other token pattern starts from the occurrences of its rarest
   required word (``patterns/word_frequencies.json``), found for all patterns
   at once with a vectorised lookup, and walks outwards
@@ -40,8 +40,6 @@ from .regex_analysis import (DIGIT, Requirement, anchored_language, first_char_l
                              required_literals, starts_with_digit)
 from .token_patterns import COLUMNS, AnchoredPattern, guards_hold, supported
 
-_EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM")
-MAX_VARIANTS = 256  # a pattern with more expansions than this is walked from its anchor instead
 MAX_REQUIREMENTS = 3  # literal sets looked up per regex rule
 # per million tokens: a digit, punctuation, and the most a gate's literals may add up to
 DIGIT_FREQUENCY, PUNCT_FREQUENCY, MAX_GATE_FREQUENCY = 30_000.0, 50_000.0, 30_000.0
@@ -49,40 +47,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
 _GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
 _UPPER_OR_FLAG = re.compile(r"(?<!\\)[A-Z]|\(\?[a-zA-Z-]*[i-][a-zA-Z-]*[:)]")
-
-
-def _token_variants(token: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """Plain-equality variants of one token spec, or None when it has nothing to expand."""
-    for attr in _EXPANDABLE:
-        value = token.get(attr)
-        if isinstance(value, dict) and set(value) == {"IN"}:
-            rest = {k: v for k, v in token.items() if k not in (attr, "OP")}
-            variants = [{**rest, attr: choice} for choice in value["IN"]]
-            if token.get("OP") == "?":
-                return variants + [None]  # None: the optional token is left out
-            if token.get("OP") is None:
-                return variants
-            return None
-    return None
-
-
-def expand_pattern(pattern: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Expand ``IN`` alternatives into plain token patterns (at most :data:`MAX_VARIANTS`)."""
-    options = []
-    for token in pattern:
-        variants = _token_variants(token)
-        options.append(variants if variants is not None else [token])
-    total = 1
-    for choice in options:
-        total *= len(choice)
-    if total > MAX_VARIANTS:
-        return [list(pattern)]
-    expanded = []
-    for combination in itertools.product(*options):
-        tokens = [t for t in combination if t is not None]
-        if tokens:
-            expanded.append(tokens)
-    return expanded or [list(pattern)]
 
 
 def as_phrase(pattern: Sequence[dict[str, Any]]) -> tuple[str, list[str]] | None:
@@ -101,21 +65,22 @@ def as_phrase(pattern: Sequence[dict[str, Any]]) -> tuple[str, list[str]] | None
     return attrs.pop(), words
 
 
-def as_set_token(token: dict[str, Any]) -> dict[str, Any]:
+def as_set_token(token: dict[str, Any], language: Callable[[str], set[str] | None] = anchored_language
+                 ) -> dict[str, Any]:
     """A token spec whose ``REGEX`` accepts a short list of whole words, as an ``IN`` list of them."""
     for attr in ("LOWER", "TEXT", "ORTH"):
         value = token.get(attr)
         if isinstance(value, dict) and set(value) == {"REGEX"}:
-            words = anchored_language(value["REGEX"])
+            words = language(value["REGEX"])
             if words is not None:
                 return {**token, attr: {"IN": sorted(w for w in words if w)}}
     return token
 
 
-def anchor(pattern: Sequence[dict[str, Any]], frequency: Callable[[str], float]) -> tuple[str, set[str], int] | None:
+def anchor(pattern: Sequence[dict[str, Any]], frequency: Callable[[Any], float]) -> tuple[str, set[str], int] | None:
     """``(attr, words, position)``: every match holds one of ``words`` at ``pattern[position]``, the
-    required word token whose words are rarest in all (by ``frequency``); None when no token is a
-    required fixed word."""
+    required word token whose words are rarest in all (``frequency`` of a word or a word list: their sum);
+    None when no token is a required fixed word."""
     best, best_cost = None, None
     for position, token in enumerate(pattern):
         if token.get("OP") not in (None, "1"):
@@ -125,14 +90,17 @@ def anchor(pattern: Sequence[dict[str, Any]], frequency: Callable[[str], float])
             if isinstance(value, str):
                 words = {value}
             elif isinstance(value, dict) and set(value) == {"IN"}:
-                words = set(value["IN"])
+                words = value["IN"]
             else:
                 continue
-            cost = sum(frequency(word.lower()) for word in words)
+            cost = frequency(words)
             if best_cost is None or cost < best_cost:
                 best_cost = cost
                 best = ("LOWER" if attr == "LOWER" else "ORTH", words, position)
-    return best
+    if best is None:
+        return None
+    attr, words, position = best
+    return attr, {words} if isinstance(words, str) else set(words), position
 
 
 def prune_longest(matches: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -168,7 +136,12 @@ class RuleMatcher:
     """Match a list of medspaCy rules; ``__call__`` returns ``(rule, start, end)`` token matches."""
 
     def __init__(self, nlp: Language, rules: Sequence, name: str,
-                 word_frequency: Mapping[str, float] | None = None, ranks: Sequence[int] | None = None):
+                 word_frequency: Mapping[str, float] | None = None, ranks: Sequence[int] | None = None,
+                 analyses: dict | None = None):
+        # what each regex can match, read once (``analyses`` may hold it already: the rule cache)
+        self._analyses = analyses if analyses is not None else {}
+        self._analyses.setdefault("regex", {})
+        self._analyses.setdefault("anchored", {})
         self._frequencies = dict(word_frequency or {})
         self._floor = min(self._frequencies.values(), default=1.0) / 2
         self._frequency = lambda word: self._frequencies.get(word, self._floor)
@@ -180,11 +153,13 @@ class RuleMatcher:
         self._unanchored = Matcher(nlp.vocab, validate=True)
         self._anchored: dict[tuple[str, int], list[AnchoredPattern]] = defaultdict(list)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (regex, whether it reads the lower-cased text, rule index, its gates): the gates become rows of
-        # the gate matrix in _index_literals, which leaves (regex, reads lower-cased, rule index)
-        self._regexes: list[tuple[re.Pattern, bool, int, list]] = []
+        # (pattern text, flags, whether it reads the lower-cased text, rule index, its gates): the gates become
+        # rows of the gate matrix in _index_literals, which leaves the rest
+        self._regexes: list[tuple] = []
         self._key_to_rule: dict[int, int] = {}
         self._columns: set[int] = set()
+        self._hashed: dict = {}  # word list -> its hashes, shared by this matcher's patterns
+        self._list_frequency: dict = {}  # word or word list -> its frequency
         self._digit_first: set[int] = set()  # regex rules whose every match starts with a digit
         for index, rule in enumerate(rules):
             self._rules.append(rule)
@@ -194,28 +169,57 @@ class RuleMatcher:
             if rule.pattern is None:
                 self._phrases.add(label, [nlp.make_doc(rule.literal.lower())])
             elif isinstance(rule.pattern, str):
-                self._regexes.append(_compile_regex(rule.pattern) + (index, self._gates(rule.pattern)))
-                if starts_with_digit(rule.pattern):
+                plan = self._regex_plan(rule.pattern)
+                self._regexes.append((plan["compiled"], plan["flags"], plan["on_lowered"], index,
+                                      [Requirement(frozenset(literals), behind) for literals, behind in plan["gates"]]))
+                if plan["digit_first"]:
                     self._digit_first.add(index)
             elif isinstance(rule.pattern, list):
-                pattern = [as_set_token(token) for token in rule.pattern]
-                phrases = [as_phrase(p) for p in expand_pattern(pattern)]
-                if all(phrase and phrase[0] == "LOWER" for phrase in phrases):
-                    self._phrases.add(label, [Doc(nlp.vocab, words=words) for _attr, words in phrases])
-                else:  # case-sensitive phrases are few: walking them saves a second PhraseMatcher pass
+                pattern = [as_set_token(token, self._anchored_language) for token in rule.pattern]
+                phrase = as_phrase(pattern)
+                if phrase and phrase[0] == "LOWER":
+                    self._phrases.add(label, [Doc(nlp.vocab, words=phrase[1])])
+                else:  # a choice of words, or case-sensitive: walked from its anchor word
                     self._add_token_pattern(label, pattern)
             else:
                 raise ValueError(f"rule {rule.literal!r}: pattern must be a list or a string")
         self._index_anchors()
         self._index_literals()
 
+    def _regex_plan(self, pattern: str) -> dict:
+        """How a rule regex runs: the text to compile, its flags, whether it reads the lower-cased text, its gates."""
+        plan = self._analyses["regex"].get(pattern)
+        if plan is None:
+            compiled, flags, on_lowered = regex_to_compile(pattern)
+            plan = {"compiled": compiled, "flags": flags, "on_lowered": on_lowered,
+                    "gates": [[sorted(r.literals), r.behind] for r in self._gates(pattern)],
+                    "digit_first": starts_with_digit(pattern)}
+            self._analyses["regex"][pattern] = plan
+        return plan
+
+    def _anchored_language(self, regex: str) -> set[str] | None:
+        if regex not in self._analyses["anchored"]:
+            words = anchored_language(regex)
+            self._analyses["anchored"][regex] = None if words is None else sorted(words)
+        words = self._analyses["anchored"][regex]
+        return None if words is None else set(words)
+
+    def _words_frequency(self, words: str | list[str]) -> float:
+        """A word's frequency, or a word list's in all (remembered: the lists recur across patterns)."""
+        key = words if isinstance(words, str) else tuple(words)
+        found = self._list_frequency.get(key)
+        if found is None:
+            found = self._list_frequency[key] = sum(self._frequency(word.lower())
+                                                    for word in ((words,) if isinstance(words, str) else words))
+        return found
+
     def _add_token_pattern(self, label: str, pattern: list[dict[str, Any]]) -> None:
-        found = anchor(pattern, self._frequency) if supported(pattern) else None
+        found = anchor(pattern, self._words_frequency) if supported(pattern) else None
         if found is None:
             self._unanchored.add(label, [pattern])
             return
         attr, words, position = found
-        compiled = AnchoredPattern(self._vocab.strings[label], pattern, position, self._vocab.strings)
+        compiled = AnchoredPattern(self._vocab.strings[label], pattern, position, self._vocab.strings, self._hashed)
         self._columns.update(compiled.columns)
         for word in words:
             self._anchored[(attr, self._vocab.strings.add(word))].append(compiled)
@@ -323,7 +327,9 @@ class RuleMatcher:
         self._regex_gates = np.full((len(self._regexes), MAX_REQUIREMENTS), self._gate_count, dtype=np.int64)
         for row, (*_, gates) in enumerate(self._regexes):
             self._regex_gates[row, :len(gates)] = [gate_ids[gate] for gate in gates]
-        self._regexes = [(regex, on_lowered, index) for regex, on_lowered, index, _gates in self._regexes]
+        # (pattern text, flags, reads lower-cased, rule index); each is compiled when a note first needs it
+        self._regexes = [(text, flags, on_lowered, index) for text, flags, on_lowered, index, _gates in self._regexes]
+        self._compiled: list[re.Pattern | None] = [None] * len(self._regexes)
 
     def _gate_matrix(self, text: str, lowered: str, char_starts: np.ndarray) -> np.ndarray:
         """Gates by sentences: whether the sentence holds one of the gate's literals (for a gate a
@@ -379,7 +385,10 @@ class RuleMatcher:
             matrix = self._gate_matrix(text, lowered, char_starts)
         found = []
         for row, start, end in self._windows(matrix, bounds):
-            regex, on_lowered, index = self._regexes[row]
+            pattern, flags, on_lowered, index = self._regexes[row]
+            regex = self._compiled[row]
+            if regex is None:
+                regex = self._compiled[row] = re.compile(pattern, flags)
             searched = lowered if on_lowered else text
             if searched is None:
                 regex, searched = re.compile(self._rules[index].pattern, re.IGNORECASE), text
@@ -441,24 +450,24 @@ def load_word_frequencies(path: Path) -> dict[str, float]:
     return json.loads(path.read_text(encoding="utf-8"))["per_million"]
 
 
-def _compile_regex(pattern: str) -> tuple[re.Pattern, bool]:
-    """The regex and whether it runs on the lower-cased text.
+def regex_to_compile(pattern: str) -> tuple[str, int, bool]:
+    """The pattern text to compile for a rule regex, its flags, and whether it runs on the lower-cased text.
 
     A case-insensitive search of the text finds what a case-sensitive search of the lower-cased text
-    finds, and the latter is faster. A pattern that opens with lookarounds is compiled to test the
+    finds, and the latter is faster. A pattern that opens with lookarounds is rewritten to test the
     literals a match opens with first (:func:`literals_first`), or else to check first the character
     a match must start with (:func:`first_char_lookahead`). Patterns with upper-case letters or inline
     case flags keep ``re.IGNORECASE`` on the text as written.
     """
     flags, on_lowered = (re.IGNORECASE, False) if _UPPER_OR_FLAG.search(pattern) else (0, True)
-    regex = literals_first(pattern, flags)
-    if regex is None:
-        ahead = first_char_lookahead(pattern)
-        if ahead:  # after any global flags, which must open the pattern
-            opening = _GLOBAL_FLAGS.match(pattern).group(0)
-            pattern = opening + ahead + pattern[len(opening):]
-        regex = re.compile(pattern, flags)
-    return regex, on_lowered
+    rewritten = literals_first(pattern, flags)
+    if rewritten is not None:
+        return rewritten, flags, on_lowered
+    ahead = first_char_lookahead(pattern)
+    if ahead:  # after any global flags, which must open the pattern
+        opening = _GLOBAL_FLAGS.match(pattern).group(0)
+        pattern = opening + ahead + pattern[len(opening):]
+    return pattern, flags, on_lowered
 
 
 def _digit_run_starts(text: str) -> np.ndarray:

@@ -335,8 +335,8 @@ def _checked(opening: Opening) -> list:
     return items[:count] + check + items[count:]
 
 
-def literals_first(pattern: str, flags: int = 0) -> re.Pattern | None:
-    r"""``pattern`` compiled so that its leading lookarounds and ``\b`` are checked after the
+def literals_first(pattern: str, flags: int = 0) -> str | None:
+    r"""``pattern`` rewritten so that its leading lookarounds and ``\b`` are checked after the
     literals a match opens with; None when it opens with something else (a choice of a word and a
     class, an optional group of more than a few choices, a capture) or needs no change.
 
@@ -346,9 +346,9 @@ def literals_first(pattern: str, flags: int = 0) -> re.Pattern | None:
     lookbehind reading from where the match starts. Choices inside the opening are spread out first
     (``(?:a|b)c`` is ``ac|bc``; a greedy ``x?c`` is ``xc|c``).
 
-    >>> literals_first(r"(?<!no )\b(?:fever|febrile)").findall("fever; no fever; febrile")
+    >>> re.findall(literals_first(r"(?<!no )\b(?:fever|febrile)"), "fever; no fever; febrile")
     ['fever', 'febrile']
-    >>> literals_first(r"(?<!no )\b(?:low\s+)?back").findall("low back; no back; back")
+    >>> re.findall(literals_first(r"(?<!no )\b(?:low\s+)?back"), "low back; no back; back")
     ['low back', 'back']
     >>> literals_first(r"(a)bc") is None  # a capture
     True
@@ -367,7 +367,9 @@ def literals_first(pattern: str, flags: int = 0) -> re.Pattern | None:
         rewritten = [("BRANCH", [_checked(o) for o in openings])]
     else:
         return None  # a class among the choices: each would be tried in turn at every candidate
+    text = to_pattern(rewritten, global_flags)
     try:
-        return re.compile(to_pattern(rewritten, global_flags), flags)
+        re.compile(text, flags)
     except re.error:  # pragma: no cover - a form the engine refuses (a lookbehind of varying width)
         return None
+    return text

@@ -66,7 +66,15 @@ class _Regex:
 Test = tuple[int, object]  # (column, frozenset of hashes | bool flag | _Regex)
 
 
-def _compile_token(token: dict[str, Any], strings: StringStore) -> tuple[tuple[Test, ...], str]:
+def _hashes(words: tuple[str, ...], strings: StringStore, hashed: dict) -> frozenset:
+    """The hashes of a word list; ``hashed`` remembers each list (they recur across patterns)."""
+    found = hashed.get(words)
+    if found is None:
+        found = hashed[words] = frozenset(strings.add(word) for word in words)
+    return found
+
+
+def _compile_token(token: dict[str, Any], strings: StringStore, hashed: dict) -> tuple[tuple[Test, ...], str]:
     tests: list[Test] = []
     for attr, value in token.items():
         if attr == "OP":
@@ -76,7 +84,7 @@ def _compile_token(token: dict[str, Any], strings: StringStore) -> tuple[tuple[T
             if isinstance(value, str):
                 tests.append((column, frozenset([strings.add(value)])))
             elif "IN" in value:
-                tests.append((column, frozenset(strings.add(v) for v in value["IN"])))
+                tests.append((column, _hashes(tuple(value["IN"]), strings, hashed)))
             else:
                 tests.append((column, _Regex(value["REGEX"], strings)))
         else:
@@ -160,8 +168,10 @@ class AnchoredPattern:
 
     __slots__ = ("key", "anchor_tests", "before", "after", "columns", "guards")
 
-    def __init__(self, key: int, pattern: Sequence[dict[str, Any]], anchor: int, strings: StringStore):
-        compiled = [_compile_token(token, strings) for token in pattern]
+    def __init__(self, key: int, pattern: Sequence[dict[str, Any]], anchor: int, strings: StringStore,
+                 hashed: dict | None = None):
+        hashed = {} if hashed is None else hashed
+        compiled = [_compile_token(token, strings, hashed) for token in pattern]
         self.key = key
         # the anchor word was found by its hash: only further tests on the anchor token need a check
         self.anchor_tests = compiled[anchor][0] if len(compiled[anchor][0]) > 1 else ()

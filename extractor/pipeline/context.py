@@ -33,19 +33,20 @@ class ContextAnnotator:
     """Find the ConText modifiers of each target."""
 
     def __init__(self, nlp: Language, rules: list[ConTextRule], word_frequency: dict[str, float] | None = None,
-                 ranks: list[int] | None = None):
-        self._matcher = RuleMatcher(nlp, rules, name="mri_context", word_frequency=word_frequency, ranks=ranks)
+                 ranks: list[int] | None = None, analyses: dict | None = None):
+        self._matcher = RuleMatcher(nlp, rules, name="mri_context", word_frequency=word_frequency, ranks=ranks,
+                                    analyses=analyses)
 
     def cues(self, note: Note, only: np.ndarray | None = None) -> list[tuple[ConTextRule, int, int]]:
-        """Matched cues, overlaps pruned to the longest; cues of one category on the same words all stay
-        (:mod:`extractor.rules.precedence`)."""
+        """Matched cues, overlaps pruned to the longest; cues of one category and priority on the same words
+        all stay (:mod:`extractor.rules.precedence`)."""
         matches = self._matcher.matches(note.doc, note.text, note.sentence_starts, note.sentence_of, only)
         kept = self._matcher.prune(matches)
-        spans = {(start, end, rule.category) for rule, start, end in kept}
+        spans = {(start, end, rule.category, _priority(rule)) for rule, start, end in kept}
         seen = {(id(rule), start, end) for rule, start, end in kept}
         for index, start, end in sorted(set(matches), key=lambda m: (m[1], m[2], m[0])):
             rule = self._matcher.rule(index)
-            if (start, end, rule.category) in spans and (id(rule), start, end) not in seen:
+            if (start, end, rule.category, _priority(rule)) in spans and (id(rule), start, end) not in seen:
                 kept.append((rule, start, end))
                 seen.add((id(rule), start, end))
         return kept
@@ -81,6 +82,10 @@ class ContextAnnotator:
                 result[indices[target]].append(modifier)
         carry_responses(targets, result, note.text, sent_of)
         return result
+
+
+def _priority(rule: ConTextRule) -> int:
+    return (rule.metadata or {}).get("priority", 0)
 
 
 _RESPONSES = ("TREATMENT_FAILED", "TREATMENT_IMPROVED")

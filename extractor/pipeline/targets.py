@@ -65,8 +65,9 @@ class TargetFinder:
     """Match the target rules over a note (see the module docstring for the passes)."""
 
     def __init__(self, nlp: Language, rules: list[TargetRule], word_frequency: dict[str, float] | None = None,
-                 ranks: list[int] | None = None):
-        self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency, ranks=ranks)
+                 ranks: list[int] | None = None, analyses: dict | None = None):
+        self._matcher = RuleMatcher(nlp, rules, name="mri_targets", word_frequency=word_frequency, ranks=ranks,
+                                    analyses=analyses)
         self._checked_first = {i: rule.metadata["check"] for i, rule in enumerate(rules)
                                if (rule.metadata or {}).get("check") in EXISTENCE_CHECKS}
 

@@ -14,9 +14,12 @@ tokenizes the text with every chunk a cache hit. The tokens are the same.
 """
 from __future__ import annotations
 
+from typing import Callable
+
+from spacy import util
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, registry
 
 CLINICAL_INFIXES = (
     r"(?<=[A-Za-z])(?=\d)",          # T38.5, x3, CKD4, L4
@@ -47,6 +50,25 @@ class ClinicalTokenizer(Tokenizer):
                 seen.add(chunk)
                 tokenize(chunk)
         return tokenize(text)
+
+
+TOKENIZER_NAME = "mri_indication.ClinicalTokenizer.v1"
+
+
+@registry.tokenizers(TOKENIZER_NAME)
+def create_clinical_tokenizer() -> Callable[[Language], ClinicalTokenizer]:
+    """The registered tokenizer: the language's defaults plus :data:`CLINICAL_INFIXES`, built once (a pipeline
+    made with it, as :func:`extractor.load` makes one, need not replace its tokenizer)."""
+
+    def make(nlp: Language) -> ClinicalTokenizer:
+        defaults = nlp.Defaults
+        return ClinicalTokenizer(
+            nlp.vocab, rules=defaults.tokenizer_exceptions,
+            prefix_search=util.compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
+            suffix_search=util.compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
+            infix_finditer=compile_infix_regex(list(defaults.infixes or []) + list(CLINICAL_INFIXES)).finditer,
+            token_match=defaults.token_match, url_match=defaults.url_match)
+    return make
 
 
 def use_clinical_tokenizer(nlp: Language) -> None:

@@ -38,9 +38,13 @@ def load_rules(patterns_dir: str | Path, folder: str, tokenize: Tokenize, librar
 
 def load_target_rules(patterns_dir: str | Path, tokenize: Tokenize, library: Library | None = None) -> list[TargetRule]:
     """All target rules; every category must be a SPEC label."""
+    return check_labels(load_rules(patterns_dir, "targets", tokenize, library))
+
+
+def check_labels(rules: list[TargetRule]) -> list[TargetRule]:
+    """``rules``, when every category is a SPEC label."""
     from ..schema import LABELS
 
-    rules = load_rules(patterns_dir, "targets", tokenize, library)
     for rule in rules:
         if rule.category not in LABELS:
             raise RuleSourceError(f"{rule.source}: unknown label {rule.category!r}")
@@ -63,5 +67,5 @@ def load_json(name: str, patterns_dir: str | Path) -> dict:
 
 
 __all__ = ["ConTextRule", "TargetRule", "SectionRule", "RuleSource", "Library", "RuleSourceError",
-           "load_rules", "load_target_rules", "load_context_rules", "load_section_rules",
+           "check_labels", "load_rules", "load_target_rules", "load_context_rules", "load_section_rules",
            "load_json"]

@@ -1,4 +1,5 @@
-"""The one layout of every rule file (``mri-indication rules fmt`` writes it, ``rules lint`` checks it).
+"""The one layout of every rule file and of ``fragments.json`` (``mri-indication rules fmt`` writes it,
+``rules lint`` checks it).
 
 A rule file is a JSON object: an optional ``note`` about the file, then one
 list of rules (``target_rules``, ``context_rules`` or ``section_rules``). Each
@@ -77,3 +78,29 @@ def format_rule_file(data: Mapping[str, Any]) -> str:
     lines.append(" ]")
     lines.append("}")
     return "\n".join(line for line in lines if line) + "\n"
+
+
+def format_fragments(data: Mapping[str, Any]) -> str:
+    """The canonical text of ``fragments.json``: a note, then each token fragment (its note, then one token a
+    line) and each regex fragment (its note and its regex, each on one line)."""
+    lines = ["{", f" \"note\": {_compact(data.get('note', ''))},", " \"token_fragments\": {"]
+    tokens = list(data.get("token_fragments", {}).items())
+    for number, (name, entry) in enumerate(tokens):
+        lines.append(f"  {_compact(name)}: {{")
+        lines.append(f"   \"note\": {_compact(entry.get('note', ''))},")
+        lines.append("   \"pattern\": [")
+        pattern = entry["pattern"]
+        lines.extend(f"    {_compact(token)}{',' if i < len(pattern) - 1 else ''}" for i, token in enumerate(pattern))
+        lines.append("   ]")
+        lines.append("  }" + ("," if number < len(tokens) - 1 else ""))
+    lines.append(" },")
+    lines.append(" \"regex_fragments\": {")
+    regexes = list(data.get("regex_fragments", {}).items())
+    for number, (name, entry) in enumerate(regexes):
+        lines.append(f"  {_compact(name)}: {{")
+        lines.append(f"   \"note\": {_compact(entry.get('note', ''))},")
+        lines.append(f"   \"regex\": {_compact(entry['regex'])}")
+        lines.append("  }" + ("," if number < len(regexes) - 1 else ""))
+    lines.append(" }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -4,12 +4,13 @@ Overlapping matches keep the longest (medspaCy's pruning). When two matches
 are equally long and overlap, the one that starts first is kept. When they
 cover the same words:
 
-- ConText cues of the same category all apply (each reaches what its own
+- the rule with the higher ``metadata.priority`` (default 0) wins: an author
+  declares it, with a note saying why;
+- then ConText cues of the same category all apply (each reaches what its own
   direction, scope and types allow);
 - otherwise the category listed first in ``precedence.json`` wins; within a
-  category, the rule with the higher ``metadata.priority`` (default 0), then
-  the more specific rule (the one that fixes more attributes or reads a
-  value), then the rule whose text sorts first.
+  category, the more specific rule (the one that fixes more attributes or
+  reads a value), then the rule whose text sorts first.
 
 Nothing depends on the order in which files or rules are loaded. ``rules
 lint`` reports rules of one category that can match the same phrase with
@@ -56,7 +57,7 @@ class Precedence:
 
     def key(self, rule) -> tuple:
         priority = (rule.metadata or {}).get("priority", 0)
-        return self.order.get(rule.category, len(self.order)), -priority, -specificity(rule), _content(rule)
+        return -priority, self.order.get(rule.category, len(self.order)), -specificity(rule), _content(rule)
 
     def ranks(self, rules: Sequence) -> list[int]:
         """Each rule's rank: a lower rank wins a tie."""

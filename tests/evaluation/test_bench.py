@@ -7,7 +7,8 @@ from mri_indication.cli import main
 
 
 def test_bench_reports_every_measurement(tmp_path):
-    result = run_bench(notes=4, length=400, n_process=2, medspacy_notes=2, scaling_sizes=(300, 600, 1200), rounds=2)
+    result = run_bench(notes=4, length=400, n_process=2, medspacy_notes=2, scaling_sizes=(300, 600, 1200), rounds=2,
+                       startup_rounds=1)
     assert result["notes"] == 4 and 200 < result["mean_chars"] <= 400 and result["rounds"] == 2
     for name in ("tokenizer", "pipeline", "pipeline_n_process"):  # each reports the best of its rounds
         assert len(result[name]["runs"]) == 2 and result[name]["notes_per_s"] == max(result[name]["runs"]), name
@@ -15,18 +16,21 @@ def test_bench_reports_every_measurement(tmp_path):
         assert result[name]["notes_per_s"] > 0 and result[name]["chars_per_s"] > 0, name
     assert result["medspacy_default"]["notes"] == 2 and result["pipeline_n_process"]["n_process"] == 2
     assert result["peak_rss_mb"] > 0 and result["machine"]["cores"] >= 1
+    started = result["startup"]
+    assert started["blank_s"] > 0 and started["load_s"] > 0 and started["load_cold_s"] > 0
+    assert started["load_vs_blank"] == round(started["load_s"] / started["blank_s"], 2)
     cases = {(row["case"], row["chars"]) for row in result["scaling"]}
     assert cases == {("prose", 300), ("prose", 600), ("prose", 1200), ("no_punctuation", 600),
                      ("no_punctuation", 1200), ("negated_list", 600), ("negated_list", 1200)}
     assert all(row["ms_per_1k_chars"] > 0 for row in result["scaling"])
     table = format_table(result)
-    assert "(c)/(b)" in table and "negated_list" in table
+    assert "(c)/(b)" in table and "negated_list" in table and "extractor.load()" in table
 
 
 def test_bench_command_writes_json(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert main(["bench", "--notes", "2", "--length", "300", "--medspacy-notes", "1", "--no-scaling",
-                 "--rounds", "1", "--json", str(out)]) == 0
+                 "--rounds", "1", "--startup-rounds", "1", "--json", str(out)]) == 0
     written = json.loads(out.read_text())
     assert written["notes"] == 2 and written["scaling"] == []
     assert "(a) spaCy blank tokenizer" in capsys.readouterr().out

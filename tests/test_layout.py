@@ -60,3 +60,21 @@ def test_extractor_never_imports_evaluation_or_the_cli():
         text = path.read_text(encoding="utf-8")
         assert "import evaluation" not in text and "from evaluation" not in text, path
         assert "mri_indication" not in {m.split(".")[0] for m in _imports(path, "mri_indication")}, path
+
+
+def test_the_readme_table_names_every_module_and_only_existing_ones():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## How it works"):readme.index("### The rules are the product")]
+    import re
+
+    named = set()
+    for cell in re.findall(r"`(extractor/[\w/]+(?:\.py)?)`(?: \(([^)]*)\))?", table):
+        path, inner = cell
+        if path.endswith(".py"):
+            named.add(path)
+        if path.endswith("/"):
+            named.update(path + module for module in re.findall(r"`(\w+\.py)`", inner or ""))
+    for path in named:
+        assert (ROOT / path).exists(), f"README names {path}, which does not exist"
+    modules = {str(p.relative_to(ROOT)) for p in (ROOT / "extractor").rglob("*.py") if p.name != "__init__.py"}
+    assert modules - named == set(), f"README's table does not name {sorted(modules - named)}"

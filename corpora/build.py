@@ -1,13 +1,16 @@
 """Build the corpus: inline-markup notes (corpora/source/*.txt) -> SPEC section 4 JSONL.
 
-    python corpora/build.py            # writes corpora/{train,dev,test}.jsonl
+    python corpora/build.py            # writes corpora/{train,dev,test}.jsonl and corpora/real_{dev,test}.jsonl
 
 Offsets, ``age``, ``symptom_duration_days`` and the gold ``decision`` are
 computed from the annotated spans (SPEC section 3, through
 ``extractor.decision``). A note whose computed indication differs from its
 ``intended`` header is reported, which catches annotation slips. Notes are
 split 60/20/20 by a hash of their id, so a note keeps its split when others
-are added.
+are added. Real transcriptions (``mts-`` ids, ``source/mtsamples_*.txt``,
+annotated from ``corpora/mtsamples.py`` skeletons) are only measured, never
+trained on: they split by the same hash into ``real_dev`` and ``real_test``,
+half each.
 """
 from __future__ import annotations
 
@@ -95,8 +98,13 @@ def parse_file(path: Path) -> list[tuple[dict, str | None]]:
     return notes
 
 
+REAL_PREFIX = "mts-"
+
+
 def split_of(note_id: str) -> str:
     bucket = int(hashlib.sha256(note_id.encode()).hexdigest(), 16) % 10
+    if note_id.startswith(REAL_PREFIX):
+        return "real_dev" if bucket < 5 else "real_test"
     return "train" if bucket < 6 else "dev" if bucket < 8 else "test"
 
 
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=HERE / "source")
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args(argv)
-    splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
+    splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": [], "real_dev": [], "real_test": []}
     mismatches = []
     seen: set[str] = set()
     for path in sorted(args.source.glob("*.txt")):

@@ -231,6 +231,36 @@ def cmd_negex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_robustness(args: argparse.Namespace) -> int:
+    from extractor.api import analyze_many
+    from evaluation.robustness import PHRASES, PhraseFileError, format_robustness, load_phrases, run_robustness
+
+    try:
+        gold = load_gold(args.gold)
+        banks = load_phrases(args.phrases or PHRASES)
+        model = _load_model(args)
+    except (GoldError, PhraseFileError, ModelFileError) as error:
+        return _die(str(error))
+
+    def decide(notes):
+        texts, dates = zip(*notes) if notes else ((), ())
+        return [result.decision.to_dict() for result in analyze_many(texts, dates, n_process=args.n_process,
+                                                                        classifier=args.classifier, model=model)]
+
+    scores = run_robustness(gold, decide, banks)
+    print(format_robustness(scores, args.limit))
+    if args.json:
+        report = {"gold": args.gold, "limit": args.limit, "families": {n: s.to_dict() for n, s in scores.items()}}
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.failures:
+        with open(args.failures, "w", encoding="utf-8") as out:
+            for score in scores.values():
+                for failure in score.failures:
+                    out.write(json.dumps({"family": score.name, **failure}) + "\n")
+    over = [name for name, score in scores.items() if score.rate > args.limit]
+    return 1 if over and args.strict else 0
+
+
 def _tokenizer(patterns: str | None):
     """The pipeline (for the rule tools) and a function that tokenizes as notes are tokenized."""
     from extractor.api import load
@@ -398,6 +428,17 @@ def build_parser() -> argparse.ArgumentParser:
     explaining.add_argument("--note-date", help="the note's date (ISO), for dated durations and procedures")
     explaining.add_argument("--html", help="also write an HTML page with the spans highlighted")
     explaining.set_defaults(func=cmd_explain)
+
+    robust = commands.add_parser("robustness", help="metamorphic tests: failure rate per rewrite family")
+    robust.add_argument("gold")
+    robust.add_argument("--json", help="write the rates and the failing note ids here")
+    robust.add_argument("--failures", help="write each failing rewrite (with its text) as JSONL here")
+    robust.add_argument("--phrases", help="phrase banks (default: evaluation/robustness/phrases.json)")
+    robust.add_argument("--limit", type=float, default=0.02, help="highest acceptable failure rate (default 0.02)")
+    robust.add_argument("--strict", action="store_true", help="exit 1 when a family is over the limit")
+    robust.add_argument("--n-process", type=int, default=1)
+    _add_classifier_options(robust)
+    robust.set_defaults(func=cmd_robustness)
 
     negex = commands.add_parser("negex", help="score negation/temporality/experiencer on a NegEx test file")
     negex.add_argument("file")

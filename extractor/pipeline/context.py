@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Sequence
+from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 from spacy.language import Language
@@ -27,6 +30,7 @@ from ..matching.matcher import RuleMatcher
 from ..note import Note
 from ..policy import policy_of
 from ..rules import ConTextRule
+from .lists import list_items
 from .targets import Target
 
 class ContextAnnotator:
@@ -42,6 +46,7 @@ class ContextAnnotator:
         all stay (:mod:`extractor.rules.precedence`)."""
         matches = self._matcher.matches(note.doc, note.text, note.sentence_starts, note.sentence_of, only)
         kept = self._matcher.prune(matches)
+        kept += self._for_other_types(matches, kept)
         spans = {(start, end, rule.category, _priority(rule)) for rule, start, end in kept}
         seen = {(id(rule), start, end) for rule, start, end in kept}
         for index, start, end in sorted(set(matches), key=lambda m: (m[1], m[2], m[0])):
@@ -50,6 +55,26 @@ class ContextAnnotator:
                 kept.append((rule, start, end))
                 seen.add((id(rule), start, end))
         return kept
+
+    def _for_other_types(self, matches, kept) -> list[tuple[ConTextRule, int, int]]:
+        """General cues that lost their words only to longer cues of the same category limited to some
+        types: they still apply to the other types ("has not had any" negates a treatment; "has not had"
+        must still negate a fever)."""
+        limited = [(rule, start, end) for rule, start, end in kept if rule.allowed_types is not None]
+        if not limited:
+            return []
+        general = [m for m in matches if self._matcher.rule(m[0]).allowed_types is None
+                   and self._matcher.rule(m[0]).excluded_types is None]
+        kept_spans = {(id(rule), start, end) for rule, start, end in kept}
+        revived = []
+        for rule, start, end in self._matcher.prune(general):
+            if (id(rule), start, end) in kept_spans:
+                continue
+            over = [r for r, s, e in kept if s < end and start < e]
+            if over and all(r.allowed_types is not None and r.category == rule.category for r in over):
+                excluded = frozenset().union(*(r.allowed_types for r in over))
+                revived.append((_for_others(rule, excluded), start, end))
+        return revived
 
     def __call__(self, note: Note, targets: list[Target]) -> list[list["Modifier"]]:
         """For each target, the modifiers that modify it (a treatment may also carry its neighbour's response)."""
@@ -60,13 +85,17 @@ class ContextAnnotator:
         by_sentence: dict[int, list[int]] = defaultdict(list)
         for index, target in enumerate(targets):
             by_sentence[int(sent_of[target.start])].append(index)
+        items = list_items(note)
+        leads = {item: items[item] for item in by_sentence if item in items}
         has_target = np.zeros(len(bounds) - 1, dtype=bool)
         has_target[list(by_sentence)] = True
+        has_target[[lead for lead, _ in leads.values()]] = True
         modifiers_by_sentence: dict[int, list[tuple[ConTextRule, int, int]]] = defaultdict(list)
         n_tokens = len(note.doc)
         for rule, start, end in self.cues(note, has_target[sent_of]):
             modifiers_by_sentence[int(sent_of[start])].append((rule, start, min(end, n_tokens)))
         result: list[list[Modifier]] = [[] for _ in targets]
+        colon_tokens = np.flatnonzero(note.doc.to_array("ORTH") == note.doc.vocab.strings[":"])
         for sentence, indices in by_sentence.items():
             matches = modifiers_by_sentence.get(sentence)
             if not matches:
@@ -77,17 +106,49 @@ class ContextAnnotator:
             # it neither modifies it nor reaches the targets after it
             cues = [(rule, start, end) for rule, start, end in sorted(matches, key=lambda m: m[1])
                     if not any(t_start <= start and end <= t_end for t_start, t_end, _ in spans)]
-            modifiers = [Modifier.in_sentence(rule, start, end, sent_start, sent_end) for rule, start, end in cues]
+            colons = [c for c in colon_tokens[np.searchsorted(colon_tokens, sent_start):] if c < sent_end]
+            modifiers = [Modifier.in_sentence(rule, start, end, sent_start, sent_end, colons)
+                         for rule, start, end in cues]
             for target, modifier in modifier_edges(spans, modifiers):
                 result[indices[target]].append(modifier)
+        for item, (lead, colon) in leads.items():
+            if item in modifiers_by_sentence:
+                continue  # an item with cues of its own keeps them alone
+            carried = _open_at_colon(note, modifiers_by_sentence.get(lead, ()), lead, colon)
+            for index in by_sentence[item]:
+                label = targets[index].label.upper()
+                result[index].extend(m for m in carried if m.rule.allows(label))
         carry_responses(targets, result, note.text, sent_of)
         return result
+
+
+def _open_at_colon(note: Note, matches, sentence: int, colon: int) -> list["Modifier"]:
+    """The cues of a list's lead-in sentence that come before its colon and whose forward scope
+    reaches the sentence end: they modify the list's items (:mod:`extractor.pipeline.lists`)."""
+    sent_start, sent_end = int(note.sentence_starts[sentence]), int(note.sentence_starts[sentence + 1])
+    modifiers = [Modifier.in_sentence(rule, start, end, sent_start, sent_end)
+                 for rule, start, end in sorted(matches, key=lambda m: m[1])]
+    modifier_edges([], modifiers)  # cut the scopes
+    doc = note.doc
+    return [m for m in modifiers if m.rule.direction in ("FORWARD", "BIDIRECTIONAL")
+            and m.rule.category in LIST_CATEGORIES and m.scope_end == sent_end and doc[m.end - 1].idx < colon]
+
+
+@lru_cache(maxsize=None)
+def _for_others(rule: ConTextRule, excluded: frozenset) -> ConTextRule:
+    """``rule`` for every type but ``excluded``."""
+    return replace(rule, excluded_types=excluded)
 
 
 def _priority(rule: ConTextRule) -> int:
     return (rule.metadata or {}).get("priority", 0)
 
 
+#: TERMINATE cues that separate the items of a list introduced by a colon rather than clauses
+ITEM_SEPARATORS = frozenset({";"})
+#: the cue categories a colon's list shares ("Denies: a; b", "Return if: a; b", "FHx: a; b"); not history:
+#: "PMH: HTN; osteoporosis" lists conditions that are still present
+LIST_CATEGORIES = frozenset({"NEGATED_EXISTENCE", "HYPOTHETICAL", "FAMILY", "POSSIBLE_EXISTENCE"})
 _RESPONSES = ("TREATMENT_FAILED", "TREATMENT_IMPROVED")
 _OWN_CONTEXT = ("NEGATED_EXISTENCE", "HYPOTHETICAL", *_RESPONSES)
 # what may stand between two items of a list: separators, brackets, "and", "or", "then"
@@ -120,16 +181,21 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 class Modifier:
     """One matched cue, its scope and its targets (medspaCy's ``ConTextModifier``)."""
 
-    __slots__ = ("rule", "start", "end", "scope_start", "scope_end", "targets")
+    __slots__ = ("rule", "start", "end", "scope_start", "scope_end", "targets", "colon")
 
-    def __init__(self, rule: ConTextRule, start: int, end: int, scope_start: int, scope_end: int):
+    def __init__(self, rule: ConTextRule, start: int, end: int, scope_start: int, scope_end: int,
+                 colon: int | None = None):
         self.rule, self.start, self.end = rule, start, end
         self.scope_start, self.scope_end = scope_start, scope_end
         self.targets: list[int] = []
+        #: the token of a colon that follows the cue in its scope: the cue introduces a list
+        self.colon = colon
 
     @classmethod
-    def in_sentence(cls, rule: ConTextRule, start: int, end: int, sent_start: int, sent_end: int) -> "Modifier":
-        """A modifier whose scope is its direction within the sentence, capped by ``max_scope``."""
+    def in_sentence(cls, rule: ConTextRule, start: int, end: int, sent_start: int, sent_end: int,
+                    colons: Sequence[int] = ()) -> "Modifier":
+        """A modifier whose scope is its direction within the sentence, capped by ``max_scope``;
+        ``colons`` are the sentence's colon tokens."""
         direction = rule.direction
         scope_start, scope_end = sent_start, sent_end
         if direction in ("TERMINATE", "PSEUDO"):
@@ -143,7 +209,10 @@ class Modifier:
         if rule.max_scope is not None:
             scope_start = max(scope_start, start - rule.max_scope)
             scope_end = min(scope_end, end + rule.max_scope)
-        return cls(rule, start, end, scope_start, scope_end)
+        colon = None
+        if direction in ("FORWARD", "BIDIRECTIONAL"):
+            colon = next((c for c in colons if end <= c < scope_end), None)
+        return cls(rule, start, end, scope_start, scope_end, colon)
 
     def limit_scope(self, other: "Modifier") -> None:
         """Cut this scope at ``other`` when it terminates this category or is of the same category."""
@@ -152,12 +221,17 @@ class Modifier:
             return
         if rule.direction == "TERMINATE":
             return
+        if other_rule.direction == "TERMINATE" and rule.category in other_rule.spares:
+            return
         same = other_rule.category == rule.category
         if other_rule.direction != "TERMINATE" and other_rule.category not in rule.terminated_by and not same:
             return
         if same and (rule.allowed_types != other_rule.allowed_types or rule.excluded_types != other_rule.excluded_types):
             return  # the same category for other target types: no cut
         if rule.direction in ("FORWARD", "BIDIRECTIONAL") and other.start > self.start:
+            if (self.colon is not None and self.colon < other.start and other.rule.literal in ITEM_SEPARATORS
+                    and rule.category in LIST_CATEGORIES):
+                return  # "To ED if: fever; can't urinate; ...": after a colon, semicolons separate items
             self.scope_end = min(self.scope_end, other.start)
         if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and other.end < self.end:
             self.scope_start = max(self.scope_start, other.end)

@@ -27,6 +27,8 @@ _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
 # a lower-case word after a period starts a sentence too (phone and portal notes), unless the
 # period ends an abbreviation; after a question mark it is the answer to a checklist question
 _PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! ))|(?<=[.!] )[a-z])")
+# the transcription export joins lines with commas: "...dysrhythmia.,PAST MEDICAL HISTORY:,1.  Mesothelioma."
+_EXPORT_JOIN = re.compile(r"([.:])[ \t]*,[ \t]*(?=[A-Z0-9])")
 # abbreviations that, in capitals, are words that end sentences ("PT" is physical therapy, "pt" the patient)
 _CAPITALISED_WORDS = frozenset({"PT", "PTS"})
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
@@ -66,6 +68,9 @@ class ClinicalSentenceSplitter:
             if match.group(1) == "?" and _CHECKLIST_ANSWER.match(text, match.end()):
                 continue
             starts.append(match.end())
+        for match in _EXPORT_JOIN.finditer(text):
+            if match.group(1) == ":" or not self._is_abbreviation(text, match.start()):
+                starts.append(match.end())
         starts = sorted(set(starts))
         return self._cap_lengths(text, starts)
 

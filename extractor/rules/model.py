@@ -111,6 +111,11 @@ class ConTextRule:
                    record.get("max_scope"), record.get("max_targets"),
                    frozenset(t.upper() for t in terminated_by), record.get("metadata"), source)
 
+    @property
+    def spares(self) -> frozenset:
+        """Categories a TERMINATE cue does not cut (``metadata.spares``; an addition to medspaCy)."""
+        return frozenset(c.upper() for c in (self.metadata or {}).get("spares", ()))
+
     def allows(self, label: str) -> bool:
         """Whether this modifier may modify a target of ``label`` (upper-case), as medspaCy decides."""
         if self.allowed_types is not None:
@@ -174,4 +179,7 @@ def as_medspacy(rule):
     from medspacy.target_matcher import TargetRule as MedspacyTargetRule
 
     kind = {TargetRule: MedspacyTargetRule, ConTextRule: MedspacyConTextRule, SectionRule: MedspacySectionRule}
-    return kind[type(rule)].from_dict(rule.to_dict())
+    record = rule.to_dict()
+    if isinstance(rule, ConTextRule):  # medspaCy 1.3.1's from_dict rejects its own terminated_by
+        return MedspacyConTextRule(**record)
+    return kind[type(rule)].from_dict(record)

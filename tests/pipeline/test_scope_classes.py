@@ -1,0 +1,69 @@
+"""Classes of scope that templated and run-together notes need: a cue before a colon reaches its list,
+a cue limited to treatments leaves a general cue on the same words, section and sentence boundaries of
+the transcription export. Each class has a positive, a negated or hypothetical, and a trap case."""
+import extractor
+
+
+def present(text, note_date=None):
+    return {f.label for f in extractor.analyze(text, note_date).findings if f.present}
+
+
+def flags(text, label):
+    return [(f.negated, f.hypothetical, f.family, f.historical) for f in extractor.analyze(text).findings
+            if f.label == label]
+
+
+# -- a cue before a colon reaches the list under it ----------------------------------------------------
+
+def test_a_negation_before_a_colon_reaches_bullets_on_the_lines_below():
+    text = "Pt denies the following:\n- fevers\n- saddle numbness\n- loss of bladder control\nExam: normal gait"
+    assert present(text) == set()
+
+
+def test_a_return_advice_before_a_colon_reaches_its_bullets():
+    text = "Return to the ED for any of these:\n* temp over 101\n* new weakness in both legs\n\nFollow up 2 wks."
+    assert present(text) == set()
+
+
+def test_short_items_after_a_colon_on_the_same_line_share_the_cue():
+    assert present("Negative for: Fevers. Urinary retention. Saddle numbness.") == set()
+
+
+def test_a_blank_line_a_colon_or_a_long_sentence_ends_the_list():
+    after_blank = "Denies:\n- fever\n\nNew saddle numbness since this morning."
+    assert "saddle_anesthesia" in present(after_blank)
+    long_sentence = ("Denies: Fevers. He has had numbness in the groin since he woke up on Tuesday morning and it"
+                     " is spreading.")
+    assert "saddle_anesthesia" in present(long_sentence)
+
+
+def test_a_cue_after_the_colon_does_not_reach_the_next_lines():
+    assert "saddle_anesthesia" in present("Neuro: no focal deficits\nSaddle anesthesia to pinprick")
+
+
+def test_a_lead_in_that_does_not_end_its_line_reaches_no_lines_below():
+    assert "saddle_anesthesia" in present("ED/call if: fever\nSaddle numbness reported today")
+
+
+def test_semicolons_after_a_colon_separate_items_not_clauses():
+    assert present("Go to the ER if: fever over 100.4; unable to pass urine; numb groin.") == set()
+    assert "urinary_retention" in present("No fever; unable to pass urine since last night.")
+
+
+# -- a cue limited to some types leaves a general cue on the same words for the others ---------------
+
+def test_a_treatment_cue_does_not_swallow_a_general_negation():
+    assert flags("She has not had any fevers.", "fever") == [(True, False, False, False)]
+    assert [f.negated for f in extractor.analyze("She has not had any PT.").findings
+            if f.label == "physical_therapy"] == [True]
+
+
+# -- the transcription export: lines joined by commas ------------------------------------------------
+
+def test_export_joins_end_sentences():
+    text = "HPI:, Low back pain for 2 months, but no fever or chills.,PAST MEDICAL HISTORY:,1.  Prostate cancer."
+    assert "cancer_history" in present(text)
+
+
+def test_an_abbreviation_before_a_comma_is_not_an_export_join():
+    assert "urinary_incontinence" not in present("Denies saddle anesth., retention, incontinence.")

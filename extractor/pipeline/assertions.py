@@ -109,6 +109,8 @@ class AssertionResolver:
         group, history_counts = LABELS.get(label, (None, False))  # unknown labels: plain conditions
         if not default or group in default.get("skip_groups", ()):
             return {}
+        if "only_groups" in default and group not in default["only_groups"]:
+            return {}
         if default.get("skip_history_counting") and history_counts:
             return {}
         return {default["attribute"]: True}

@@ -146,9 +146,10 @@ class MriIndication:
 
     def read(self, doc: Doc, text: str, note_date: Optional[dt.date]) -> Note:
         """The note's sentences (set on ``doc``) and sections."""
+        sections = self.sectionizer.sections(text)
         if self.set_sentences and len(doc):
-            self.sentence_splitter(doc, text)
-        return Note.read(doc, text, note_date, self.sectionizer)
+            self.sentence_splitter(doc, text, [section.start_char for section in sections])
+        return Note.read(doc, text, note_date, sections)
 
     def find_targets(self, note: Note) -> list[Target]:
         targets = self.target_finder(note)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.tokens import Doc
 
-from .pipeline.sections import Section, Sectionizer
+from .pipeline.sections import Section
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Note:
         self.section_starts = [section.start_char for section in self.sections]
 
     @classmethod
-    def read(cls, doc: Doc, text: str, date: dt.date | None, sectionizer: Sectionizer) -> "Note":
+    def read(cls, doc: Doc, text: str, date: dt.date | None, sections: list[Section]) -> "Note":
         if len(doc):
             starts = doc.to_array("SENT_START").astype(np.int64)
             starts[0] = 1
@@ -45,7 +45,7 @@ class Note:
             sentence_of = np.cumsum(first) - 1
         else:
             sentence_starts, sentence_of = np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return cls(text, date, doc, sentence_starts, sentence_of, sectionizer.sections(text))
+        return cls(text, date, doc, sentence_starts, sentence_of, sections)
 
     def section_at(self, char: int) -> Section | None:
         """The section covering character ``char``, or None before the first header."""

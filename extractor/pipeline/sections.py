@@ -2,7 +2,10 @@
 
 A header is a short title at the start of a line, followed by a colon (text
 may follow on the same line: "PMH: HTN") or standing alone on its line
-("PHYSICAL EXAMINATION"). A rule's ``literal`` matches the whole title,
+("PHYSICAL EXAMINATION"). Inside a line, a known title followed by a colon
+is a header too: notes exported as one paragraph or with lines joined by
+commas ("...deficiency PSH: none Allergies: NKA", "...resolved.,FAMILY
+HISTORY:, Mother...") keep their sections. A rule's ``literal`` matches the whole title,
 case-insensitively; a rule's ``pattern`` (a regular expression) may be
 used instead. A section runs from its header to the next header. A rule
 with ``parents`` is a subsection header ("Neuro:" inside an exam or a review
@@ -21,6 +24,11 @@ _HEADER = re.compile(
     r"(?:(?P<colon>:|(?<=\w) -(?= ))|$)",
     re.MULTILINE,
 )
+# a colon inside a line that may end a title: not a time ("10:30"), not a ratio
+_INLINE_COLON = re.compile(r"(?<=[A-Za-z)])[ \t]*:(?=[ \t,]|$)", re.MULTILINE)
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9/&()'+-]*")
+#: the most words an inline title may have ("history of present illness")
+MAX_INLINE_TITLE_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -60,24 +68,52 @@ class Sectionizer:
                 return rule
         return None
 
+    def _known(self, title: str) -> tuple[bool, SectionRule | None]:
+        known = self._titles.get(title)
+        if known is None:
+            if len(self._titles) > 100_000:
+                self._titles.clear()
+            known = self._titles[title] = (self._normalise(title) in self._literals, self._rule(title))
+        return known
+
+    def _inline_titles(self, text: str, line_header_ends: set[int]) -> list[tuple[int, str, SectionRule]]:
+        """``(start, title, rule)`` of known, capitalised titles followed by a colon inside a line (the longest
+        title that ends at the colon); colons that end a line-start header are skipped."""
+        found = []
+        for colon in _INLINE_COLON.finditer(text):
+            if colon.start() in line_header_ends:
+                continue
+            line_start = text.rfind("\n", 0, colon.start()) + 1
+            words = list(_TITLE_WORD.finditer(text, max(line_start, colon.start() - 60), colon.start()))
+            for count in range(min(len(words), MAX_INLINE_TITLE_WORDS), 0, -1):
+                start = words[-count].start()
+                if not text[start].isupper() or (
+                        start > line_start and text[start - 1] not in " \t.,;)"):
+                    continue  # a title inside a line is capitalised ("Plan based on results:" is not one)
+                title = text[start:colon.start()]
+                _, rule = self._known(title)
+                if rule is not None:
+                    found.append((start, title, rule))
+                    break
+        return found
+
     def sections(self, text: str) -> list[Section]:
         """The sections of ``text`` in order; text before the first header has no section."""
-        headers = []
+        candidates, ends = [], set()
         for match in _HEADER.finditer(text):
             title = match.group("title")
-            known = self._titles.get(title)
-            if known is None:
-                if len(self._titles) > 100_000:
-                    self._titles.clear()
-                known = self._titles[title] = (self._normalise(title) in self._literals, self._rule(title))
-            is_literal, rule = known
+            is_literal, rule = self._known(title)
             if not match.group("colon") and not (title.isupper() or is_literal):
                 continue
-            if rule is None:
-                continue
+            if rule is not None:
+                candidates.append((match.start("title"), title, rule))
+                ends.add(match.end("title"))
+        candidates += self._inline_titles(text, ends)
+        headers = []
+        for start, title, rule in sorted(candidates, key=lambda c: c[0]):
             if rule.parents and headers and headers[-1][1] in rule.parents:
                 continue
-            headers.append((match.start("title"), rule.category, title))
+            headers.append((start, rule.category, title))
         return [
             Section(category, title, start, headers[i + 1][0] if i + 1 < len(headers) else len(text))
             for i, (start, category, title) in enumerate(headers)

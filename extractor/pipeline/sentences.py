@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 from spacy.attrs import SENT_START
@@ -23,12 +24,16 @@ from spacy.tokens import Doc
 # word after a line that did not end a clause (hard-wrapped prose).
 _WRAPPED_LINE = re.compile(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
-# a period followed by "- item" on the same line continues an inline list ("- fever. - wt loss");
+# a period followed by "- item" on the same line continues an inline list ("- fever. - wt loss"), unless
+# the item is capitalised (a flattened bullet: "Will obtain MRI. - Refer to spine surgery.");
 # a lower-case word after a period starts a sentence too (phone and portal notes), unless the
 # period ends an abbreviation; after a question mark it is the answer to a checklist question
-_PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! ))|(?<=[.!] )[a-z])")
-# the transcription export joins lines with commas: "...dysrhythmia.,PAST MEDICAL HISTORY:,1.  Mesothelioma."
-_EXPORT_JOIN = re.compile(r"([.:])[ \t]*,[ \t]*(?=[A-Z0-9])")
+_PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(?! )|- (?=[A-Z]))|(?<=[.!] )[a-z])")
+# the transcription export joins lines with commas: "...dysrhythmia.,PAST MEDICAL HISTORY:,1.  Mesothelioma.",
+# "x 5 days,- stop meloxicam", "SLR + R at 40,Motor 5/5": after a period or colon, or a bare comma (no space)
+# before a capitalised word, a capitals header, a list marker or a numbered item
+_EXPORT_JOIN = re.compile(r"([.:])[ \t]*,[ \t]*(?=[A-Z0-9(*\u2022-])"
+                          r"|(?<=\S)(,)(?=[A-Z][a-z]|[A-Z][A-Z /&]+:|[-*\u2022] |\d{1,2}\.\s)")
 # abbreviations that, in capitals, are words that end sentences ("PT" is physical therapy, "pt" the patient)
 _CAPITALISED_WORDS = frozenset({"PT", "PTS"})
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
@@ -69,7 +74,7 @@ class ClinicalSentenceSplitter:
                 continue
             starts.append(match.end())
         for match in _EXPORT_JOIN.finditer(text):
-            if match.group(1) == ":" or not self._is_abbreviation(text, match.start()):
+            if match.group(1) != "." or not self._is_abbreviation(text, match.start()):
                 starts.append(match.end())
         starts = sorted(set(starts))
         return self._cap_lengths(text, starts)
@@ -103,14 +108,16 @@ class ClinicalSentenceSplitter:
             previous = boundary
         return capped
 
-    def __call__(self, doc: Doc, text: str | None = None) -> Doc:
-        """Set ``SENT_START`` on ``doc`` (``text`` is ``doc.text``, when the caller has it)."""
+    def __call__(self, doc: Doc, text: str | None = None, section_starts: Sequence[int] = ()) -> Doc:
+        """Set ``SENT_START`` on ``doc`` (``text`` is ``doc.text``, when the caller has it); a section header
+        (``section_starts``, character offsets) always starts a sentence."""
         if len(doc) == 0:
             return doc
         token_starts = doc.to_array("IDX").astype(np.int64)
         sent_starts = np.full(len(doc), -1, dtype=np.int64)
         sent_starts[0] = 1
-        boundaries = np.asarray(self.boundaries(doc.text if text is None else text), dtype=np.int64)
+        boundaries = np.asarray(self.boundaries(doc.text if text is None else text) + list(section_starts),
+                                dtype=np.int64)
         if boundaries.size:
             token_ids = np.searchsorted(token_starts, boundaries, side="left")
             sent_starts[token_ids[token_ids < len(doc)]] = 1

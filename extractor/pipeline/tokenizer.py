@@ -25,6 +25,8 @@ CLINICAL_INFIXES = (
     r"(?<=[A-Za-z])(?=\d)",          # T38.5, x3, CKD4, L4
     r"(?<=\d)(?=[A-Za-z])",          # 3wk, 101.2F, 67M, 650mL
     r"(?<=[A-Za-z0-9])[;,](?=\S)",   # IVDU;CKD4  fever,chills
+    r"(?<=[A-Za-z0-9)\"'])\.(?=,\S)",  # the transcription export's line join: disease.,PAST
+    r"(?<=[.:)\"'])[,](?=\S)",       # changes.,PMH  iritis").,Denies
     r"(?<=[A-Za-z])/(?=[A-Za-z])",   # bowel/bladder, y/o
     r"(?<=^[-+])(?=[A-Za-z])",       # -fever  +SLR
     r"(?<=[)])(?=[A-Za-z])",         # (-)fever

@@ -1,5 +1,6 @@
 """A built wheel carries the rules and the model: installed in a fresh virtual environment, it runs the README
 example from another folder (a slow test: it installs the dependencies into the new environment)."""
+import shutil
 import subprocess
 import sys
 import venv
@@ -12,8 +13,12 @@ EXAMPLE = ("import extractor; r = extractor.analyze('58M LBP x 8 wks radiating d
 
 
 def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
+    # built from a copy without build/: setuptools reuses build/lib, which keeps files the tree has deleted
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path / "dist"),
-                    str(ROOT)], check=True, capture_output=True)
+                    str(source)], check=True, capture_output=True)
     (wheel,) = (tmp_path / "dist").glob("mri_indication-*.whl")
     venv.create(tmp_path / "env", with_pip=True)
     python = tmp_path / "env" / "bin" / "python"

@@ -128,8 +128,16 @@ def transcription_export(text: str, rng: random.Random, bank: Sequence = ()) -> 
 # -- appended context (invariant) --------------------------------------------------------------------
 
 def _add_anywhere(text: str, rng: random.Random, bank: Sequence[str]) -> Rewrite:
-    """A paragraph from ``bank`` at any boundary of the note: it says nothing new, so place is free."""
-    return Rewrite(insert_paragraph(text, rng.choice(boundaries(text)), rng.choice(bank)))
+    """A paragraph from ``bank`` at any boundary of the note: it says nothing new, so place is free.
+
+    A paragraph that opens with a header goes only where a header or the end follows: above untitled
+    text it would take that text into its own section.
+    """
+    phrase = rng.choice(bank)
+    places = boundaries(text)
+    if header(phrase):
+        places = [at for at in places if at == len(text) or header(text[at:])]
+    return Rewrite(insert_paragraph(text, rng.choice(places), phrase))
 
 
 @_family("invariant", uses_bank=True)

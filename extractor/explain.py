@@ -57,7 +57,7 @@ def explain(nlp: Language, text: str, note_date: dt.date | None = None) -> Expla
         resolution = component.assertions.resolve(note, target, touching)
         finding = None
         if resolution.kept:
-            finding = Finding(target.label, target.start_char, target.end_char,
+            finding = Finding(resolution.label, target.start_char, target.end_char,
                               text[target.start_char:target.end_char], section=resolution.section,
                               **resolution.attributes)
             findings.append(finding)
@@ -93,7 +93,9 @@ def to_text(explanation: Explanation) -> str:
     for mention in explanation.mentions:
         target, finding = mention.target, mention.finding
         status = ("present" if finding.present else "not present") if finding else "dropped by its value check"
-        lines.append(f"\n[{target.start_char}:{target.end_char}] {mention.text!r}  {target.label}  "
+        label = target.label if finding is None or finding.label == target.label else \
+            f"{target.label} -> {finding.label} (getting worse)"
+        lines.append(f"\n[{target.start_char}:{target.end_char}] {mention.text!r}  {label}  "
                      f"({_flags(finding) if finding else '-'}; {status})")
         lines.append(f"    rule: {target.rule.source} {target.rule.literal!r}")
         lines.append(f"    section: {mention.section or '(none)'}"
@@ -132,7 +134,7 @@ def to_html(nlp: Language, explanation: Explanation) -> str:
         span = doc.char_span(mention.target.start_char, mention.target.end_char, alignment_mode="expand")
         if span is not None:
             flags = _flags(mention.finding) if mention.finding else "dropped"
-            spans.append(Span(doc, span.start, span.end, label=f"{mention.target.label} ({flags})"))
+            spans.append(Span(doc, span.start, span.end, label=f"{(mention.finding or mention.target).label} ({flags})"))
     doc.spans["explain"] = spans
     rendered = displacy.render(doc, style="span", page=False, options={"spans_key": "explain"})
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>mri-indication explain</title></head><body>"

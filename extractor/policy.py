@@ -28,8 +28,12 @@ class LabelPolicy:
     uncertain_is_planned: bool = False
     #: a planned mention stays uncertain when ConText says so ("possible surgical referral if ...")
     planned_keeps_uncertain: bool = False
-    #: named inside a candidacy's span it is still found, as a mention of its own ("candidate for R S1 TFESI")
-    found_inside_candidacy: bool = False
+    #: the spans (a candidacy, a recent procedure) inside which it is still found, as a mention of its own:
+    #: "candidate for R S1 TFESI", "L4-5 ESI 2 weeks ago, no relief", "discectomy 3 weeks ago"
+    found_inside: frozenset = frozenset()
+    #: the label a mention becomes when ConText says it is getting worse (SPEC: progressive / worsening
+    #: weakness or numbness is a progressive_neuro_deficit): "his leg weakness has steadily worsened"
+    worsening_label: str | None = None
 
     @property
     def plannable(self) -> bool:
@@ -37,14 +41,19 @@ class LabelPolicy:
 
 
 _TREATMENT = LabelPolicy(takes_response=True, planned_when_named=True, planned_when_conditional=True,
-                         uncertain_is_planned=True, found_inside_candidacy=True)
+                         uncertain_is_planned=True,
+                         found_inside=frozenset({"candidacy", "recent_spinal_procedure"}))
 _BY_GROUP = {
     "treatment": _TREATMENT,
     "candidacy": LabelPolicy(planned_when_conditional=True, planned_keeps_uncertain=True),
 }
+_DEFICIT = LabelPolicy(worsening_label="progressive_neuro_deficit")
 _BY_LABEL = {
     # an operation named in a candidacy is not a prior surgery yet ("candidate for revision fusion")
-    "prior_lumbar_surgery": LabelPolicy(planned_when_named=True, planned_when_conditional=True),
+    "prior_lumbar_surgery": LabelPolicy(planned_when_named=True, planned_when_conditional=True,
+                                        found_inside=frozenset({"recent_spinal_procedure"})),
+    "motor_weakness": _DEFICIT,
+    "sensory_deficit": _DEFICIT,
 }
 _PLAIN = LabelPolicy()
 

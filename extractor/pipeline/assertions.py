@@ -4,7 +4,8 @@ Three sources decide a finding's attributes, strongest first:
 
 1. the target rule: its value check (a normal temperature is a negated
    fever) and its fixed ``attributes`` ("afebrile" is a negated fever);
-2. the ConText modifiers in its sentence (:data:`CATEGORY_ATTRIBUTES`);
+2. the ConText modifiers in its sentence (:data:`CATEGORY_ATTRIBUTES`; a
+   recent time, :data:`CLEARS_HISTORY`, undoes a history cue);
 3. the default of its section (``patterns/section_context.json``: family
    history -> family, past and social history -> historical, plan /
    instructions -> hypothetical), unless a modifier of a blocking category
@@ -12,7 +13,8 @@ Three sources decide a finding's attributes, strongest first:
 
 Then the label policy (:mod:`extractor.policy`) applies: a treatment with a
 documented response was tried, so it is never negated ("no relief from PT"
-is a failed PT), and a planned or weighed treatment is hypothetical.
+is a failed PT), a planned or weighed treatment is hypothetical, and a
+weakness or numbness getting worse is a progressive deficit.
 """
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ CATEGORY_ATTRIBUTES: dict[str, tuple[str, object]] = {
     "TREATMENT_FAILED": ("response", "failed"),
     "TREATMENT_IMPROVED": ("response", "improved"),
 }
+#: A time in the present episode ("two days ago") outweighs a history cue on the same mention.
+CLEARS_HISTORY = "RECENT"
+#: A deficit getting worse is a progressive one (:attr:`~extractor.policy.LabelPolicy.worsening_label`).
+WORSENING = "WORSENING"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Resolution:
     section: str | None
     section_default: dict[str, bool]  # the attribute the section's default set, if any
     kept: bool  # False when the rule's value check could not read a value
+    label: str  # the target's label, or the one it becomes when it is getting worse (WORSENING)
 
 
 class AssertionResolver:
@@ -62,7 +69,7 @@ class AssertionResolver:
         for target, touching in zip(targets, modifiers or [[] for _ in targets]):
             resolution = self.resolve(note, target, touching)
             if resolution.kept:
-                findings.append(Finding(target.label, target.start_char, target.end_char,
+                findings.append(Finding(resolution.label, target.start_char, target.end_char,
                                         note.text[target.start_char:target.end_char], section=resolution.section,
                                         **resolution.attributes))
         return findings
@@ -75,13 +82,16 @@ class AssertionResolver:
         default = self.section_default(target.label, category, categories)
         attributes.update(default)
         apply_label_policy(target, attributes)
+        label = target.label
+        if WORSENING in categories and policy_of(label).worsening_label:
+            label = policy_of(label).worsening_label
         if target.check:
             keep, changes = read_value(target.check, note.text[target.start_char:target.end_char], note.date)
             if not keep:
-                return Resolution(attributes, category, default, kept=False)
+                return Resolution(attributes, category, default, kept=False, label=label)
             attributes.update(changes)
         attributes.update(target.attributes or {})
-        return Resolution(attributes, category, default, kept=True)
+        return Resolution(attributes, category, default, kept=True, label=label)
 
     @staticmethod
     def context_attributes(label: str, categories: list[str]) -> dict[str, Any]:
@@ -97,6 +107,8 @@ class AssertionResolver:
                     attributes["response"] = value
             else:
                 attributes[name] = value
+        if CLEARS_HISTORY in categories:
+            attributes.pop("historical", None)
         return attributes
 
     def section_default(self, label: str, category: str | None, modifiers: list[str]) -> dict[str, bool]:

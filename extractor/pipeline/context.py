@@ -46,9 +46,11 @@ class ContextAnnotator:
         all stay (:mod:`extractor.rules.precedence`)."""
         matches = self._matcher.matches(note.doc, note.text, note.sentence_starts, note.sentence_of, only)
         kept = self._matcher.prune(matches)
+        kept = self._limited_on_same_words(matches, kept)
         kept += self._for_other_types(matches, kept)
+        kept += self._inside_pseudo(matches, kept)
         spans = {(start, end, rule.category, _priority(rule)) for rule, start, end in kept}
-        seen = {(id(rule), start, end) for rule, start, end in kept}
+        seen = {(id(_ORIGINAL.get(id(rule), rule)), start, end) for rule, start, end in kept}
         for index, start, end in sorted(set(matches), key=lambda m: (m[1], m[2], m[0])):
             rule = self._matcher.rule(index)
             if (start, end, rule.category, _priority(rule)) in spans and (id(rule), start, end) not in seen:
@@ -56,23 +58,65 @@ class ContextAnnotator:
                 seen.add((id(rule), start, end))
         return kept
 
+    def _inside_pseudo(self, matches, kept) -> list[tuple[ConTextRule, int, int]]:
+        """Cues inside a PSEUDO phrase that blocks only some categories (``metadata.blocks``): 'Daughter
+        denies fever' is not family history, and 'denies' still negates."""
+        partial = [(rule, start, end) for rule, start, end in kept if rule.direction == "PSEUDO" and rule.blocks]
+        if not partial:
+            return []
+        inside = []
+        for index, start, end in matches:
+            rule = self._matcher.rule(index)
+            for pseudo, p_start, p_end in partial:
+                if p_start <= start and end <= p_end and rule is not pseudo and rule.category not in pseudo.blocks \
+                        and rule.direction != "PSEUDO":
+                    inside.append((index, start, end))
+                    break
+        return self._matcher.prune(inside)
+
+    def _limited_on_same_words(self, matches, kept) -> list[tuple[ConTextRule, int, int]]:
+        """A cue limited to some types that tied with a general cue of another category on the same words applies
+        to its types, and the general cue to the rest ("no longer able": progressive for a weakness, historical
+        for a fever). Cues of one category on the same words all apply (see :meth:`cues`)."""
+        kept_general = {(start, end): i for i, (rule, start, end) in enumerate(kept) if rule.allowed_types is None}
+        if not kept_general:
+            return kept
+        limited: dict[tuple[int, int], list[ConTextRule]] = defaultdict(list)
+        for index, start, end in set(matches):
+            rule = self._matcher.rule(index)
+            if rule.allowed_types is not None and (start, end) in kept_general:
+                limited[(start, end)].append(rule)
+        if not limited:
+            return kept
+        kept = list(kept)
+        for (start, end), rules in limited.items():
+            general = kept[kept_general[(start, end)]][0]
+            rules = [rule for rule in rules if rule.category != general.category]  # one category: all apply
+            if not rules:
+                continue
+            excluded = frozenset().union(general.excluded_types or (), *(r.allowed_types for r in rules))
+            kept[kept_general[(start, end)]] = (_for_others(general, excluded), start, end)
+            kept.extend((rule, start, end) for rule in sorted(rules, key=lambda r: r.literal))
+        return kept
+
     def _for_other_types(self, matches, kept) -> list[tuple[ConTextRule, int, int]]:
-        """General cues that lost their words only to longer cues of the same category limited to some
-        types: they still apply to the other types ("has not had any" negates a treatment; "has not had"
-        must still negate a fever)."""
+        """General cues that lost their words only to cues limited to some types, longer ones of the same
+        category or ones on exactly the same words: they still apply to the other types ("has not had any"
+        negates a treatment, "has not had" still negates a fever; "no longer" makes a weakness progressive
+        and a fever historical)."""
         limited = [(rule, start, end) for rule, start, end in kept if rule.allowed_types is not None]
         if not limited:
             return []
-        general = [m for m in matches if self._matcher.rule(m[0]).allowed_types is None
-                   and self._matcher.rule(m[0]).excluded_types is None]
+        general = [m for m in matches if self._matcher.rule(m[0]).allowed_types is None]
         kept_spans = {(id(rule), start, end) for rule, start, end in kept}
         revived = []
         for rule, start, end in self._matcher.prune(general):
             if (id(rule), start, end) in kept_spans:
                 continue
-            over = [r for r, s, e in kept if s < end and start < e]
-            if over and all(r.allowed_types is not None and r.category == rule.category for r in over):
-                excluded = frozenset().union(*(r.allowed_types for r in over))
+            over = [(r, s, e) for r, s, e in kept if s < end and start < e]
+            if over and all(r.allowed_types is not None and ((r.category == rule.category) != ((s, e) == (start, end)))
+                            for r, s, e in over):  # a longer cue of its category, or another category's on its words
+                excluded = frozenset().union(rule.excluded_types or (), *(r.allowed_types for r, _, _ in over))
                 revived.append((_for_others(rule, excluded), start, end))
         return revived
 
@@ -134,10 +178,15 @@ def _open_at_colon(note: Note, matches, sentence: int, colon: int) -> list["Modi
             and m.rule.category in LIST_CATEGORIES and m.scope_end == sent_end and doc[m.end - 1].idx < colon]
 
 
+_ORIGINAL: dict[int, ConTextRule] = {}  # id of a rule made by _for_others -> the rule it was made from
+
+
 @lru_cache(maxsize=None)
 def _for_others(rule: ConTextRule, excluded: frozenset) -> ConTextRule:
     """``rule`` for every type but ``excluded``."""
-    return replace(rule, excluded_types=excluded)
+    derived = replace(rule, excluded_types=excluded)
+    _ORIGINAL[id(derived)] = _ORIGINAL.get(id(rule), rule)
+    return derived
 
 
 def _priority(rule: ConTextRule) -> int:

@@ -12,8 +12,10 @@ matches then go through named passes, in this order:
    declared precedence); a rule with ``metadata.pseudo`` finds nothing: its
    longer match only keeps the rules it overlaps from matching there ("PT
    STATES" in capitals is the patient), like ConText's PSEUDO;
-3. :meth:`TargetFinder.named_in_candidacy`: a treatment named inside a
-   candidacy's span ("candidate for R S1 TFESI") is a finding of its own;
+3. :meth:`TargetFinder.named_inside`: a treatment named inside a
+   candidacy's span ("candidate for R S1 TFESI"), or a treatment or an
+   operation named inside a recent procedure's ("L4-5 ESI 2 weeks ago, no
+   relief"), is a finding of its own;
 4. :meth:`TargetFinder.mark_planned`: what a candidacy names, or what a
    condition follows ("ESI only if persistent"), is a plan
    (:mod:`extractor.policy`).
@@ -61,6 +63,10 @@ class Target:
         return self.rule.attributes or None
 
 
+#: spans that may hold other findings: a candidacy (by group) and a recent procedure (by label)
+_HOLDERS = frozenset({"candidacy", "recent_spinal_procedure"})
+
+
 class TargetFinder:
     """Match the target rules over a note (see the module docstring for the passes)."""
 
@@ -76,7 +82,7 @@ class TargetFinder:
         found = self._matcher.matches(note.doc, note.text, note.sentence_starts, note.sentence_of)
         found = self.checked_first(note, found)
         kept = self.pruned(found)
-        kept += self.named_in_candidacy(found, kept)
+        kept += self.named_inside(found, kept)
         targets = self.to_targets(note, sorted(kept, key=lambda m: (m[1], m[2])))
         self.mark_planned(note.text, targets)
         return targets
@@ -97,13 +103,20 @@ class TargetFinder:
         """Overlaps pruned to the longest; the matches of pseudo rules removed."""
         return [m for m in self._matcher.prune(found) if not (m[0].metadata or {}).get("pseudo")]
 
-    def named_in_candidacy(self, found: list[Match], kept: list) -> list[tuple[TargetRule, int, int]]:
-        """Treatments inside a kept candidacy's span, pruned among themselves."""
-        candidacies = [(start, end) for rule, start, end in kept if group_of(rule.category) == "candidacy"]
-        if not candidacies:
+    def named_inside(self, found: list[Match], kept: list) -> list[tuple[TargetRule, int, int]]:
+        """Mentions inside a kept candidacy's or recent procedure's span that the label policy finds there
+        (:attr:`~extractor.policy.LabelPolicy.found_inside`), pruned among themselves."""
+        holders = [(group_of(rule.category) if group_of(rule.category) == "candidacy" else rule.category, start, end)
+                   for rule, start, end in kept]
+        holders = [(kind, start, end) for kind, start, end in holders if kind in _HOLDERS]
+        if not holders:
             return []
-        inside = [m for m in found if policy_of(self._matcher.rule(m[0]).category).found_inside_candidacy
-                  and any(c_start <= m[1] and m[2] <= c_end for c_start, c_end in candidacies)]
+        inside = []
+        for match in found:
+            found_inside = policy_of(self._matcher.rule(match[0]).category).found_inside
+            if any(kind in found_inside and start <= match[1] and match[2] <= end and (start, end) != match[1:]
+                   for kind, start, end in holders):
+                inside.append(match)
         return self._matcher.prune(inside)
 
     @staticmethod

@@ -146,6 +146,8 @@ def check_overlaps(rules: list, tokenize: Callable[[str], list[str]]) -> list[Pr
                 redundant, other = (first, second) if sets[first] <= sets[second] else (second, first)
                 problems.append(Problem("duplicate", redundant, f"every phrase is already matched by {other} with "
                                                                 f"the same effect, e.g. {common[0]!r}"))
+        elif isinstance(a, ConTextRule) and _limited_and_general(a, b):
+            continue  # on the same words the limited cue applies to its types, the general one to the rest
         elif isinstance(a, ConTextRule) and a.category == b.category:
             # cues of one category on the same words all apply: report one that the other wholly covers
             for wide, narrow, narrow_key, wide_key in ((a, b, second, first), (b, a, first, second)):
@@ -158,6 +160,11 @@ def check_overlaps(rules: list, tokenize: Callable[[str], list[str]]) -> list[Pr
                                                        f"different effect and no priority between them, "
                                                        f"e.g. {common[0]!r}"))
     return problems
+
+
+def _limited_and_general(a: ConTextRule, b: ConTextRule) -> bool:
+    """One cue limited to some types (``allowed_types``), the other not (see ``ContextAnnotator.cues``)."""
+    return (a.allowed_types is None) != (b.allowed_types is None)
 
 
 def covers(wide: ConTextRule, narrow: ConTextRule) -> bool:

@@ -112,6 +112,11 @@ class ConTextRule:
                    frozenset(t.upper() for t in terminated_by), record.get("metadata"), source)
 
     @property
+    def blocks(self) -> frozenset:
+        """For a PSEUDO cue, the only categories it blocks on its words (``metadata.blocks``; empty: all)."""
+        return frozenset(c.upper() for c in (self.metadata or {}).get("blocks", ()))
+
+    @property
     def spares(self) -> frozenset:
         """Categories a TERMINATE cue does not cut (``metadata.spares``; an addition to medspaCy)."""
         return frozenset(c.upper() for c in (self.metadata or {}).get("spares", ()))

@@ -24,3 +24,19 @@ def test_the_patient_as_subject_again_ends_the_relatives_scope():
 def test_a_relative_who_reports_gives_the_patients_findings():
     found = owners("His wife has noticed that he cannot feel the toilet paper when he wipes.")
     assert found.get("saddle_anesthesia") is False
+
+
+def test_a_relative_who_was_treated_or_is_described_in_a_clause_owns_the_sentence():
+    assert owners("Her brother was recently hospitalized for an epidural abscess.") == {"spinal_infection": True}
+    assert owners("His cousin, who injects heroin, has discitis.") == {"iv_drug_use": True, "spinal_infection": True}
+
+
+def test_a_relative_opening_a_clause_after_a_semicolon_owns_it():
+    found = owners("Mother had a hip fracture; paternal grandfather \"shrank\" from spine fractures.")
+    assert found == {"vertebral_fracture": True}
+
+
+def test_a_relative_who_denies_reports_the_patients_negatives():
+    found = {f.label: (f.negated, f.family) for f in extractor.analyze(
+        "Daughter denies any fevers or bathroom accidents at home.").findings}
+    assert found == {"fever": (True, False), "urinary_incontinence": (True, False)}

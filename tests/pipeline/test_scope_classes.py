@@ -67,3 +67,29 @@ def test_export_joins_end_sentences():
 
 def test_an_abbreviation_before_a_comma_is_not_an_export_join():
     assert "urinary_incontinence" not in present("Denies saddle anesth., retention, incontinence.")
+
+
+# -- sections in run-together text -------------------------------------------------------------------
+
+def test_a_known_title_with_a_colon_inside_a_line_opens_a_section():
+    text = "Pain x 3 wks. PMH: osteoporosis, HTN PSH: none Allergies: NKA Exam: SLR neg"
+    found = {f.label: (f.negated, f.historical) for f in extractor.analyze(text).findings if f.label == "osteoporosis"}
+    assert found == {"osteoporosis": (False, False)}  # "none" belongs to the surgical history, not the PMH
+
+
+def test_an_exported_family_history_ends_at_the_next_header():
+    text = "FAMILY HISTORY:, Father with colon cancer.,SOCIAL HISTORY:, Smoker.,PAST MEDICAL HISTORY:, Breast cancer 2019."
+    owners = {f.text: f.family for f in extractor.analyze(text).findings if f.label == "cancer_history"}
+    assert owners == {"colon cancer": True, "Breast cancer": False}
+
+
+def test_a_lower_case_phrase_before_a_colon_is_not_a_title():
+    assert "fever" in present("Plan based on results: fever 101.5 today, send labs.")
+
+
+# -- times in the present episode --------------------------------------------------------------------
+
+def test_a_recent_time_ends_a_past_history_cue_and_undoes_it():
+    assert "significant_trauma" in present("PMH of HTN and DM2, the patient was the driver in a car crash two days ago.")
+    assert "significant_trauma" in present("h/o gout, fell off a ladder while cleaning gutters yesterday.")
+    assert "significant_trauma" not in present("History of a fall from a ladder in 2015.")

@@ -1,0 +1,69 @@
+"""A deficit getting worse is progressive; the patient's own words for red flags; planning touches treatments."""
+import pytest
+
+import extractor
+
+
+def present(text, note_date="2026-06-01"):
+    return {f.label for f in extractor.analyze(text, note_date).findings if f.present}
+
+
+@pytest.mark.parametrize("text", [
+    "Her left leg weakness has steadily worsened over 3 days.",
+    "Numbness in the R foot, spreading up the shin since Friday.",
+    "He can no longer lift the left foot; weaker than at the last visit.",
+])
+def test_a_weakness_or_numbness_getting_worse_is_progressive(text):
+    assert "progressive_neuro_deficit" in present(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Mild L5 weakness, stable, not progressive.",
+    "Weak R ankle dorsiflexion since onset, not getting worse.",
+    "Numbness L foot, worse with sitting.",  # a position, not a change over time
+    "Numbness no longer present.",
+])
+def test_a_stable_or_positional_deficit_is_not_progressive(text):
+    assert "progressive_neuro_deficit" not in present(text)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("I peed my pants twice this week and didn't feel it.", "urinary_incontinence"),
+    ("She can't hold her water since Sunday.", "urinary_incontinence"),
+    ("He doesn't know when he has to pee anymore.", "urinary_incontinence"),
+    ("When I try to pee nothing comes out.", "urinary_retention"),
+    ("Had an accident in my pants, stool, at work.", "bowel_incontinence"),
+    ("I can't feel anything down there.", "saddle_anesthesia"),
+    ("While wiping she couldn't feel the paper.", "saddle_anesthesia"),
+    ("Can't keep an erection since the back went out.", "sexual_dysfunction"),
+    ("Both legs keep giving out on me since yesterday.", "bilateral_leg_deficit"),
+    ("My legs went to jelly on the stairs.", "bilateral_leg_deficit"),
+    ("Her right foot drags when she walks.", "progressive_neuro_deficit"),
+    ("He was in the hospital with a blood infection last month.", "recent_infection"),
+    ("Got an epidural at the pain clinic about two weeks ago.", "recent_spinal_procedure"),
+])
+def test_lay_words_for_red_flags(text, label):
+    assert label in present(text)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Her PSA shot up last year.", "iv_drug_use"),
+    ("Denies accidents in his pants.", "urinary_incontinence"),
+    ("My legs feel heavy after walking two blocks.", "bilateral_leg_deficit"),
+    ("Pt had an abscessed tooth last week, on amoxicillin.", "recent_infection"),
+    ("Encouraged weight loss and walking.", "unexplained_weight_loss"),
+])
+def test_lay_traps(text, label):
+    assert label not in present(text)
+
+
+def test_planning_words_plan_treatments_not_conditions():
+    found = {f.label: f.present for f in extractor.analyze(
+        "Will order MRI to rule out cauda equina; will start gabapentin.").findings}
+    assert found == {"cauda_equina_syndrome": True, "neuropathic_agent": False}
+    assert "urinary_retention" in present("I try to pee and nothing comes out.")
+
+
+def test_a_treatment_inside_a_recent_procedure_is_still_found():
+    found = {f.label: f.response for f in extractor.analyze("L4-5 ESI 2 weeks ago with no relief.", "2026-06-01").findings}
+    assert found == {"recent_spinal_procedure": None, "epidural_steroid_injection": "failed"}

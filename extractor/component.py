@@ -134,7 +134,7 @@ class MriIndication:
         self.target_finder = TargetFinder(self._nlp, compiled.targets, frequency, compiled.target_ranks,
                                           compiled.analyses)
         owners = folder / "duration_owners.json"
-        self.duration_owners = DurationOwners(rule_files.load_json(owners.name, folder)) if owners.exists() else None
+        self.duration_owners = DurationOwners(rule_files.load_settings(owners.name, folder)) if owners.exists() else None
         self.context = ContextAnnotator(self._nlp, compiled.context, frequency, compiled.context_ranks,
                                         compiled.analyses)
         self.assertions = AssertionResolver(rule_files.load_json("section_context.json", folder))

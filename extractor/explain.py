@@ -53,8 +53,8 @@ def explain(nlp: Language, text: str, note_date: dt.date | None = None) -> Expla
     targets = component.find_targets(note)
     modifiers = component.context(note, targets)
     mentions, findings = [], []
-    for target, touching in zip(targets, modifiers):
-        resolution = component.assertions.resolve(note, target, touching)
+    for target, touching, resolution in zip(targets, modifiers,
+                                            component.assertions.resolve_all(note, targets, modifiers)):
         finding = None
         if resolution.kept:
             finding = Finding(resolution.label, target.start_char, target.end_char,

@@ -79,12 +79,13 @@ def crlf_and_tabs(text: str, rng: random.Random, bank: Sequence = ()) -> Rewrite
 
 @_family("invariant")
 def bulleted_lines(text: str, rng: random.Random, bank: Sequence = ()) -> Rewrite | None:
-    """Each sentence under a header becomes a bullet ("- ", "* ", "o "...), as templated notes list them."""
+    """Each sentence under a header becomes a bullet ("- ", "* ", "o "...), as templated notes list them; a title
+    line in capitals stays a title."""
     marker = rng.choice(BULLETS)
     lines: list[str] = []
     for line in text.splitlines():
         found = header(line)
-        if not line.strip() or is_header_only(line) or LISTED.match(line):
+        if not line.strip() or is_header_only(line) or line.strip().isupper() or LISTED.match(line):
             lines.append(line)
             continue
         if found and found.group("mark") == ":":

@@ -18,6 +18,7 @@ weakness or numbness getting worse is a progressive deficit.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -66,13 +67,25 @@ class AssertionResolver:
 
     def __call__(self, note: Note, targets: list[Target], modifiers: list[list[Modifier]]) -> list[Finding]:
         findings = []
-        for target, touching in zip(targets, modifiers or [[] for _ in targets]):
-            resolution = self.resolve(note, target, touching)
+        for target, resolution in zip(targets, self.resolve_all(note, targets, modifiers)):
             if resolution.kept:
                 findings.append(Finding(resolution.label, target.start_char, target.end_char,
                                         note.text[target.start_char:target.end_char], section=resolution.section,
                                         **resolution.attributes))
         return findings
+
+    def resolve_all(self, note: Note, targets: list[Target], modifiers: list[list[Modifier]]) -> list[Resolution]:
+        """Each target's :class:`Resolution`; a mention listed right after one its rule states absent, with no
+        context of its own, is absent too (:func:`_negated_by_list_neighbour`)."""
+        modifiers = modifiers or [[] for _ in targets]
+        negated_pairs = _negated_by_list_neighbour(note, targets, modifiers)
+        resolutions = []
+        for index, (target, touching) in enumerate(zip(targets, modifiers)):
+            resolution = self.resolve(note, target, touching)
+            if index in negated_pairs:
+                resolution.attributes["negated"] = True
+            resolutions.append(resolution)
+        return resolutions
 
     def resolve(self, note: Note, target: Target, modifiers: list[Modifier]) -> Resolution:
         section = note.section_at(target.start_char)
@@ -126,6 +139,25 @@ class AssertionResolver:
         if default.get("skip_history_counting") and history_counts:
             return {}
         return {default["attribute"]: True}
+
+
+# what may stand between two items of a list: separators, "and", "or"
+_PAIR_GAP = re.compile(r"[\s,/&]*(?:(?:and|or|nor)\b[\s,/&]*)?", re.IGNORECASE)
+
+
+def _negated_by_list_neighbour(note: Note, targets: list[Target], modifiers: list[list[Modifier]]) -> set[int]:
+    """Targets listed right after one whose rule states it absent, with no context of their own: "no change in
+    his bladder or bowel habits" says both organs are normal."""
+    found: set[int] = set()
+    sentence = note.sentence_of
+    for index in range(1, len(targets)):
+        before, target = targets[index - 1], targets[index]
+        negated_before = (before.attributes or {}).get("negated") or (index - 1) in found
+        if (negated_before and not modifiers[index] and not target.attributes
+                and sentence[before.start] == sentence[target.start] and before.end_char <= target.start_char
+                and _PAIR_GAP.fullmatch(note.text, before.end_char, target.start_char)):
+            found.add(index)
+    return found
 
 
 def apply_label_policy(target: Target, attributes: dict[str, Any]) -> None:

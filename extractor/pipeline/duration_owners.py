@@ -25,6 +25,7 @@ class DurationOwners:
         self.gap_stops = re.compile(settings["gap_stops"], re.IGNORECASE)
         self.pain_after = re.compile(settings["pain_after"], re.IGNORECASE)
         self.terms = re.compile(settings["owner_terms"], re.IGNORECASE) if settings.get("owner_terms") else None
+        self.after = re.compile(settings["owner_after"], re.IGNORECASE) if settings.get("owner_after") else None
         self.sections = frozenset(settings.get("owner_sections", ()))
         self.pain_before = re.compile(settings["pain_before"], re.IGNORECASE) if settings.get("pain_before") else None
 
@@ -54,12 +55,14 @@ class DurationOwners:
                 and not self.pain_after.match(text, target.end_char, target.end_char + 60))
 
     def _owned_by_context(self, target: Target, note: Note) -> bool:
-        """A comorbidity named right before the duration, or a history list with no pain word on its line."""
+        """A comorbidity named right before or after the duration, or a history list with no pain word on its line."""
         text = note.text
         line_start = text.rfind("\n", 0, target.start_char) + 1
         before = text[max(line_start, target.start_char - 60):target.start_char]
         if self.pain_after.match(text, target.end_char, target.end_char + 60):
             return False
+        if self.after is not None and self.after.match(text, target.end_char, target.end_char + 60):
+            return True  # "longstanding history of AF", "long-standing HTN"
         if self.terms is not None:
             term = self.terms.search(before)
             if term is not None and not self.gap_stops.search(term.group("filler")):

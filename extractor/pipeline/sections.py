@@ -21,11 +21,11 @@ from ..rules import SectionRule, load_section_rules
 
 _HEADER = re.compile(
     r"^[ \t]*(?:[-*•#>]+[ \t]*)?(?P<title>[A-Za-z][A-Za-z0-9 /&()',.+-]{0,48}?)[ \t]*"
-    r"(?:(?P<colon>:|(?<=\w) -(?= ))|$)",
+    r"(?:(?P<colon>:|(?<=\w) -(?= ))|(?=\r?$))",
     re.MULTILINE,
 )
 # a colon inside a line that may end a title: not a time ("10:30"), not a ratio
-_INLINE_COLON = re.compile(r"(?<=[A-Za-z)])[ \t]*:(?=[ \t,]|$)", re.MULTILINE)
+_INLINE_COLON = re.compile(r"(?<=[A-Za-z)])[ \t]*:(?=[ \t\r,]|$)", re.MULTILINE)
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9/&()'+-]*")
 #: the most words an inline title may have ("history of present illness")
 MAX_INLINE_TITLE_WORDS = 5

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 # A line break followed by text that continues the previous line: a lowercase
 # word after a line that did not end a clause (hard-wrapped prose).
-_WRAPPED_LINE = re.compile(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z])")
+_WRAPPED_LINE = re.compile(r"(?<=[a-z,])[ \t\r]*\n[ \t]*(?=[a-z])")
 _LINE_START = re.compile(r"\n[ \t]*(?=\S)")
 # a period followed by "- item" on the same line continues an inline list ("- fever. - wt loss"), unless
 # the item is capitalised (a flattened bullet: "Will obtain MRI. - Refer to spine surgery.");
@@ -34,6 +34,12 @@ _PUNCT_END = re.compile(r"([.!?]+)[\"')\]]*[ \t]+(?=[\"'(\[]?(?:[A-Z0-9•*+]|-(
 # before a capitalised word, a capitals header, a list marker or a numbered item
 _EXPORT_JOIN = re.compile(r"([.:])[ \t]*,[ \t]*(?=[A-Z0-9(*\u2022-])"
                           r"|(?<=\S)(,)(?=[A-Z][a-z]|[A-Z][A-Z /&]+:|[-*\u2022] |\d{1,2}\.\s)")
+# a note's title in capitals run into its first sentence ("PAIN MANAGEMENT CONSULTATION 47 yo M ...")
+_TITLE_RUN = re.compile(r"\A[ \t]*(?:[A-Z][A-Z&/-]+[ \t]+){0,5}(?:CONSULT|CONSULTATION|NOTE|VISIT|EVALUATION|FOLLOW-UP|"
+                        r"H&P|PROGRESS|REPORT|SUMMARY|REQUEST|REFERRAL|ENCOUNTER|MESSAGE)(?=[ \t]+(?:\d|[A-Z][a-z]))")
+# run-on text (a flattened note): a capitalised subject pronoun after a lower-case word ("...of relief He wants"),
+# or a capitalised item after a bullet dash that follows a bracket or a number ("allergy) - Referral to ...")
+_RUN_ON = re.compile(r"(?<=[a-z0-9,)])[ \t]+(?=(?:He|She|They|Pt|Patient)\b)|(?<=[)\d])[ \t]+(?=-[ \t]+[A-Z][a-z])")
 # abbreviations that, in capitals, are words that end sentences ("PT" is physical therapy, "pt" the patient)
 _CAPITALISED_WORDS = frozenset({"PT", "PTS"})
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
@@ -73,6 +79,10 @@ class ClinicalSentenceSplitter:
             if match.group(1) == "?" and _CHECKLIST_ANSWER.match(text, match.end()):
                 continue
             starts.append(match.end())
+        starts += [match.end() for match in _RUN_ON.finditer(text)]
+        title = _TITLE_RUN.match(text)
+        if title:
+            starts.append(title.end() + len(text[title.end():]) - len(text[title.end():].lstrip(" \t")))
         for match in _EXPORT_JOIN.finditer(text):
             if match.group(1) != "." or not self._is_abbreviation(text, match.start()):
                 starts.append(match.end())

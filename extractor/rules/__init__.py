@@ -66,6 +66,14 @@ def load_json(name: str, patterns_dir: str | Path) -> dict:
     return json.loads((Path(patterns_dir) / name).read_text(encoding="utf-8"))
 
 
+def load_settings(name: str, patterns_dir: str | Path, library: Library | None = None) -> dict:
+    """A JSON settings file whose string values are regexes that may name vocabularies and fragments
+    (``{{@NAME}}``, ``{{NAME}}``; ``duration_owners.json``)."""
+    library = library or Library.load(Path(patterns_dir))
+    return {key: library.regex(value) if isinstance(value, str) and key != "note" else value
+            for key, value in load_json(name, patterns_dir).items()}
+
+
 __all__ = ["ConTextRule", "TargetRule", "SectionRule", "RuleSource", "Library", "RuleSourceError",
            "check_labels", "load_rules", "load_target_rules", "load_context_rules", "load_section_rules",
-           "load_json"]
+           "load_json", "load_settings"]

@@ -38,9 +38,11 @@ from ..matching.regex_analysis import anchored_language
 from ..matching.regex_syntax import RegexSyntaxError, parse
 from .layout import format_fragments, format_rule_file
 from .model import ConTextRule, TargetRule
+from . import load_settings
 from .source import FRAGMENTS_FILE, VOCABULARY_DIR, Library, RuleSourceError, load_rule_file, read_vocabulary
 
 SECTION_FILE = "section_rules.json"
+DURATION_OWNERS_FILE = "duration_owners.json"
 MAX_PHRASES = 5000  #: a pattern with more enumerated phrases than this is not compared
 RULE_FOLDERS = ("targets", "context")
 _WORD_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
@@ -454,6 +456,8 @@ def lint(patterns_dir: str | Path, tokenize: Callable[[str], list[str]], example
                 loaded[folder] += load_rule_file(path, library, tokenize, relative_to=patterns_dir)
             except RuleSourceError as error:
                 problems.append(Problem("source", str(path.relative_to(patterns_dir)), str(error)))
+    if (patterns_dir / DURATION_OWNERS_FILE).exists():  # its regexes may name vocabularies
+        load_settings(DURATION_OWNERS_FILE, patterns_dir, library)
     problems += check_unused(library)
     problems += check_layout(patterns_dir)
     problems += check_repeated_lists(patterns_dir)

@@ -263,6 +263,7 @@ def is_weak(text: str) -> bool | None:
 
 
 _GRADE = r"(?<![\d.])([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5"
+_GRADE_ARROW = re.compile(r"([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5\s*(?:->|-->|=>|→|>)\s*([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5")
 _EARLIER_GRADE = re.compile(r"\b(?:was|previously|prev\.?|formerly|down\s+from|from)\s*:?\s*([0-5](?:\.5)?)\s*([+-]?)\s*/\s*5")
 
 
@@ -277,7 +278,12 @@ def strength_declined(text: str) -> bool | None:
     (True, True)
     >>> strength_declined("improved from 3/5 to 4/5"), strength_declined("5/5 (was 4/5)")
     (False, False)
+    >>> strength_declined("EHL (4/5 -> 3/5)"), strength_declined("4-/5 → 4+/5")
+    (True, False)
     """
+    arrow = _GRADE_ARROW.search(text)
+    if arrow:
+        return _grade_value(*arrow.group(3, 4)) < _grade_value(*arrow.group(1, 2))
     earlier = _EARLIER_GRADE.search(text)
     grades = re.findall(_GRADE, text)
     if earlier is None or len(grades) < 2:

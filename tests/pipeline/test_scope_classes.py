@@ -93,3 +93,39 @@ def test_a_recent_time_ends_a_past_history_cue_and_undoes_it():
     assert "significant_trauma" in present("PMH of HTN and DM2, the patient was the driver in a car crash two days ago.")
     assert "significant_trauma" in present("h/o gout, fell off a ladder while cleaning gutters yesterday.")
     assert "significant_trauma" not in present("History of a fall from a ladder in 2015.")
+
+
+# -- Windows line ends, titles and run-on text -------------------------------------------------------
+
+def test_headers_are_found_with_windows_line_ends():
+    text = "HPI:\r\n50M LBP x 3 mo.\r\nFAMILY HISTORY\r\nMother with breast cancer.\r\n"
+    assert {f.label: f.family for f in extractor.analyze(text).findings if f.label == "cancer_history"} == \
+        {"cancer_history": True}
+
+
+def test_a_consult_title_is_not_a_candidacy_in_any_layout():
+    for text in ("SPINE SURGERY CONSULT\r\nHPI: 44F with LBP.", "SPINE SURGERY CONSULT 44 yo F with LBP.",
+                 "SPINE SURGERY CONSULT HPI: 44F with LBP."):
+        assert "intervention_candidate" not in present(text), text
+    assert "intervention_candidate" in present("Plan: spine surgery consult placed.")
+
+
+def test_run_on_text_breaks_before_a_capitalised_pronoun_and_a_dashed_item():
+    assert "intervention_candidate" in present("No relief from PT He wants a surgical opinion about decompression.")
+    assert "intervention_candidate" in present("MRI w/o (no contrast - allergy) - Referral to spine surgery")
+
+
+def test_a_pair_after_a_negated_organ_is_negated_too():
+    found = {f.label: f.negated for f in extractor.analyze("Reports no change in her bladder or bowel habits.").findings}
+    assert found == {"urinary_incontinence": True, "bowel_incontinence": True}
+    assert "bowel_incontinence" in present("No change in bladder habits, new bowel incontinence today.")
+
+
+# -- durations that are not the pain's -----------------------------------------------------------------
+
+def test_a_comorbidity_or_habit_owns_the_duration_next_to_it():
+    for text in ("She has had high blood pressure for about twenty years.",
+                 "Worked as a mail carrier for 19 years.", "Longstanding history of atrial fibrillation.",
+                 "Kidney stones (3 episodes over the last 15 years)."):
+        assert extractor.analyze(text).symptom_duration_days is None, text
+    assert extractor.analyze("Back pain for about twenty years.").symptom_duration_days == 7300

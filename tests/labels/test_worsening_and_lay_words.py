@@ -67,3 +67,28 @@ def test_planning_words_plan_treatments_not_conditions():
 def test_a_treatment_inside_a_recent_procedure_is_still_found():
     found = {f.label: f.response for f in extractor.analyze("L4-5 ESI 2 weeks ago with no relief.", "2026-06-01").findings}
     assert found == {"recent_spinal_procedure": None, "epidural_steroid_injection": "failed"}
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Repeat exam: R EHL (4/5 -> 3/5).", "progressive_neuro_deficit"),
+    ("Her weight went down from 150 to 131 lb since spring.", "unexplained_weight_loss"),
+    ("Takes prednisone 20 mg every morning since 2018 for asthma.", "chronic_steroid_use"),
+    ("Wife took his temperature last night and it read 101.9.", "fever"),
+    ("Blood cultures drawn Monday growing gram positive cocci.", "recent_infection"),
+    ("Got bucked off a horse on Sunday.", "significant_trauma"),
+])
+def test_values_and_events_told_in_a_sentence(text, label):
+    assert label in present(text)
+
+
+def test_an_improving_grade_or_a_normal_temperature_in_a_sentence_is_not_a_red_flag():
+    assert "progressive_neuro_deficit" not in present("R EHL 3/5 -> 4/5 after PT.")
+    assert "fever" not in present("Mom took her temperature and it was 98.4.")
+
+
+def test_a_relative_quoted_speaks_about_the_patient():
+    assert "urinary_incontinence" in present('Pt\'s husband: "She wet the bed twice this week."')
+    assert "recent_spinal_procedure" in present(
+        'Message from pt\'s son: "Dad had his discectomy 2 weeks ago and the incision is red."')
+    assert "urinary_incontinence" in present("Pt's daughter called, says her mom wet herself twice today.")
+    assert "cancer_history" not in present("Pt says her mom had breast cancer.")

@@ -156,9 +156,11 @@ class ContextAnnotator:
             for target, modifier in modifier_edges(spans, modifiers):
                 result[indices[target]].append(modifier)
         for item, (lead, colon) in leads.items():
-            if item in modifiers_by_sentence:
-                continue  # an item with cues of its own keeps them alone
-            carried = _open_at_colon(note, modifiers_by_sentence.get(lead, ()), lead, colon)
+            own = {rule.category for rule, _, _ in modifiers_by_sentence.get(item, ())}
+            if "TERMINATE" in own:
+                continue  # "- but now with numbness": the item says otherwise
+            carried = [m for m in _open_at_colon(note, modifiers_by_sentence.get(lead, ()), lead, colon)
+                       if m.rule.category not in own]  # an item's own cue of a category wins over the lead-in's
             for index in by_sentence[item]:
                 label = targets[index].label.upper()
                 result[index].extend(m for m in carried if m.rule.allows(label))

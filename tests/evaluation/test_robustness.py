@@ -1,6 +1,7 @@
 """The metamorphic families: each rewrites as it says, keeps the note's words, and the suite counts right."""
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,19 @@ def test_the_suite_counts_only_notes_decided_right_and_directional_only_on_non_u
     assert scores["lay_red_flags"].notes == 1 and not scores["lay_red_flags"].failures  # "c" is urgent already
     assert len(scores["plan_red_flags"].failures) == scores["plan_red_flags"].rewrites == 1
     assert scores["plan_red_flags"].failures[0]["got"] == "not_indicated"
+
+
+def test_no_family_fails_more_than_two_percent_of_corpora_dev():
+    from extractor.api import analyze_many
+    from extractor.io.gold import load_gold
+
+    def decide(notes):
+        texts, dates = zip(*notes) if notes else ((), ())
+        return [result.decision.to_dict() for result in analyze_many(texts, dates)]
+
+    root = Path(__file__).resolve().parents[2]
+    scores = run_robustness(load_gold(root / "corpora" / "dev.jsonl"), decide)
+    over = {name: f"{score.rate:.1%} ({len(score.failures)}/{score.rewrites})"
+            for name, score in scores.items() if score.rate > 0.02}
+    assert not over, over
+    assert all(score.rewrites >= 50 for score in scores.values())

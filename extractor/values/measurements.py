@@ -21,7 +21,9 @@ ABNORMALITY_CHECKS: dict[str, Callable[[str], bool | None]] = {
     "reflex": normalize.reflex_abnormal,
 }
 #: checks that need the whole note: a plain fall is significant trauma only over 65 or with osteoporosis (SPEC)
-NOTE_CHECKS = ("elderly_fall",)
+NOTE_CHECKS = ("elderly_fall", "spinal_stay")
+#: a note that names one of these describes a spinal procedure (its own, or a past one)
+SPINAL_PROCEDURE_LABELS = frozenset({"prior_lumbar_surgery", "epidural_steroid_injection", "recent_spinal_procedure"})
 ELDERLY_FALL_AGE = 65
 RECENT_PROCEDURE_DAYS = 42  # SPEC: a spinal surgery or injection within the last 6 weeks
 #: checks that decide whether a match exists, not what it says (run before overlaps are pruned): a procedure
@@ -53,7 +55,12 @@ def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, 
 
 
 def apply_note_checks(findings: list, age: int | None) -> list:
-    """Drop findings whose note-level check fails (a plain fall at 65 or younger without osteoporosis)."""
+    """Drop findings whose note-level check fails: a plain fall at 65 or younger without osteoporosis
+    (``elderly_fall``); an operation told in a hospital course, unless the note names a spinal procedure
+    (``spinal_stay``: "he underwent an uncomplicated surgical procedure" in a spine discharge summary)."""
     osteoporosis = any(f.label == "osteoporosis" and f.present for f in findings)
     elderly = (age is not None and age > ELDERLY_FALL_AGE) or osteoporosis
-    return [f for f in findings if f.note_check != "elderly_fall" or elderly]
+    spinal = any(f.label in SPINAL_PROCEDURE_LABELS and f.note_check != "spinal_stay" for f in findings)
+    return [f for f in findings
+            if (f.note_check != "elderly_fall" or elderly)
+            and (f.note_check != "spinal_stay" or (spinal and f.section == "hospital_course"))]

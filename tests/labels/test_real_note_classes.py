@@ -54,3 +54,12 @@ def test_words_that_are_not_the_red_flag(text, absent):
 ])
 def test_red_flags_as_dictated_notes_and_patients_word_them(text, label):
     assert label in present(text)
+
+
+def test_the_operation_of_a_spine_stay_is_a_recent_procedure():
+    spine = "PROCEDURE: L4-5 laminectomy.\nHOSPITAL COURSE: He underwent an uncomplicated surgical procedure."
+    assert "recent_spinal_procedure" in present(spine)
+    other = "PROCEDURE: Laparoscopic appendectomy.\nHOSPITAL COURSE: He underwent an uncomplicated surgical procedure."
+    assert "recent_spinal_procedure" not in present(other)
+    outside = "PROCEDURE: L4-5 laminectomy.\nHPI: He underwent surgery on his knee in 2010."
+    assert "recent_spinal_procedure" not in present(outside)

@@ -63,3 +63,25 @@ def test_the_operation_of_a_spine_stay_is_a_recent_procedure():
     assert "recent_spinal_procedure" not in present(other)
     outside = "PROCEDURE: L4-5 laminectomy.\nHPI: He underwent surgery on his knee in 2010."
     assert "recent_spinal_procedure" not in present(outside)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("She can't feel anything when she wipes.", "saddle_anesthesia"),
+    ("She wet herself twice and doesn't know she's going.", "urinary_incontinence"),
+    ("67M h/o HTN, new LBP x 3 wks, worse at night, 15 lb unintentional weight loss", "unexplained_weight_loss"),
+    ("Plan: 45M with 2 wks back pain, now unable to void since this morning; sent to ED.", "urinary_retention"),
+])
+def test_the_examples_issue_11_names(text, label):
+    assert label in present(text)
+
+
+def test_a_duration_after_modifiers_or_without_of_is_the_pains():
+    assert extractor.analyze("8 wks of recurrent R leg radicular pain").symptom_duration_days == 56
+    assert extractor.analyze("45M with 2 wks back pain").symptom_duration_days == 14
+    assert extractor.analyze("PT x 6 weeks back exercises.").symptom_duration_days is None
+
+
+def test_a_new_problem_ends_a_history_list_but_does_not_undo_history():
+    found = {f.label: f.historical for f in extractor.analyze("h/o cauda equina syndrome 2015, new LBP x 2 wks, "
+                                                               "worse at night").findings}
+    assert found["cauda_equina_syndrome"] is True and found["night_pain"] is False

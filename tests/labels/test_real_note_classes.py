@@ -85,3 +85,13 @@ def test_a_new_problem_ends_a_history_list_but_does_not_undo_history():
     found = {f.label: f.historical for f in extractor.analyze("h/o cauda equina syndrome 2015, new LBP x 2 wks, "
                                                                "worse at night").findings}
     assert found["cauda_equina_syndrome"] is True and found["night_pain"] is False
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    ("Inner thighs covered with folliculitis and mild abscesses.", "recent_infection", True),
+    ("When seated and at rest, her knee pain is 0/10.", "night_pain", False),
+    ("Back pain even at rest.", "night_pain", True),
+    ("Once anesthetized, IV antibiotics were given and he was prepped.", "recent_infection", False),
+])
+def test_skin_infections_rest_pain_and_operative_antibiotics(text, label, expected):
+    assert (label in present(text)) is expected

@@ -46,7 +46,9 @@ def read_negex(path: str | Path) -> list[NegexRow]:
                 raise ValueError(f"{path}:{number}: expected 6 tab-separated columns, found {len(fields)}")
             if number == 1 and not fields[0].strip().isdigit():
                 continue
-            _, condition, sentence, negation, temporality, experiencer = (f.strip() for f in fields[:6])
+            # the last five columns: condition, sentence, negation, temporality, experiencer (the genConText
+            # version of the set has an extra, empty, column after the line number)
+            condition, sentence, negation, temporality, experiencer = (f.strip() for f in fields[-5:])
             rows.append(NegexRow(condition, sentence, negation.lower() == "negated",
                                  temporality.lower() == "historical", experiencer.lower() != "patient"))
     return rows
@@ -67,6 +69,8 @@ class _OurEngine:
     def __call__(self, sentence: str, start: int, end: int) -> tuple[bool, bool, bool]:
         note = self.component.read(self.nlp.make_doc(sentence), sentence, None)
         span = note.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:  # the condition is only whitespace in this tokenization: score it as affirmed
+            return False, False, False
         rule = TargetRule(sentence[start:end], TARGET_LABEL)
         target = Target(TARGET_LABEL, span.start, span.end, span.start_char, span.end_char, rule)
         (finding,) = self.component.assertions(note, [target], self.component.context(note, [target]))
@@ -90,6 +94,8 @@ class _MedspacyDefault:
     def __call__(self, sentence: str, start: int, end: int) -> tuple[bool, bool, bool]:
         doc = self.nlp(sentence)
         span = doc.char_span(start, end, alignment_mode="expand", label=TARGET_LABEL)
+        if span is None:
+            return False, False, False
         doc.ents = [span]
         self.context(doc)
         target = doc.ents[0]

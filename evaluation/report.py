@@ -1,4 +1,5 @@
-"""A self-contained HTML error report: scores, confusion matrix, and every note with errors.
+"""A self-contained HTML error report: scores, confusion matrix, and every note with errors (wrong
+indications first).
 
 One file, inline CSS, no scripts; every piece of text is HTML-escaped.
 """
@@ -54,7 +55,8 @@ def write_html(
     by_note: dict[str, list[SpanError]] = {}
     for error in errors:
         by_note.setdefault(error.note_id, []).append(error)
-    notes = [(g, p) for g, p in pair_notes(gold, pred) if str(g["id"]) in by_note]
+    notes = sorted(((g, p) for g, p in pair_notes(gold, pred) if str(g["id"]) in by_note),
+                   key=lambda pair: _severity(by_note[str(pair[0]["id"])]))
     body = [
         "<h1>Evaluation report</h1>",
         f"<h2>Summary</h2><pre>{escape(format_summary(metrics, intervals))}</pre>",
@@ -74,6 +76,12 @@ def write_html(
         + "\n</body></html>\n"
     )
     Path(path).write_text(page, encoding="utf-8")
+
+
+def _severity(errors: Sequence[SpanError]) -> int:
+    """Wrong indication first, then other wrong decision fields, then span errors only."""
+    decided = {error.label for error in errors if error.kind == "wrong_decision"}
+    return 0 if "indication" in decided else 1 if decided else 2
 
 
 def confusion_table(confusion: Mapping) -> str:

@@ -56,3 +56,9 @@ def test_report_contents(make, tmp_path):
     assert 'class="gold-bad pred-bad" title="gold: fever (negated); predicted: fever">fever</span>' in html
     assert "[0.300, 1.000]" in html
     assert "<td>saddle_anesthesia</td>" in html  # every finding label has a row
+
+
+def test_wrong_decisions_come_first(make, tmp_path):
+    html, _ = written(make, tmp_path)
+    # ed-1 (a span error only) is first in the file, ed-2 (a wrong indication) is listed first
+    assert html.index('id="note-ed-2"') < html.index('id="note-ed-1"')

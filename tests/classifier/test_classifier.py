@@ -7,17 +7,8 @@ import pytest
 import extractor
 from extractor.classifier.model import IndicationModel, ModelFileError, ModelOutput, ModelVersionError, combine, train
 from extractor.classifier.features import note_features
-from extractor.io.gold import load_gold
 
 SADDLE = "62F LBP x 3 days, new saddle anesthesia this morning, no fever."
-
-
-@pytest.fixture(scope="module")
-def notes(nlp):
-    gold = load_gold("corpora/train.jsonl")[:60]
-    results = list(extractor.analyze_many([r["text"] for r in gold], [r.get("note_date") for r in gold],
-                                          nlp=nlp, classifier="rules"))
-    return results, [r["decision"]["indication"] for r in gold]
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,10 @@ hold what a long run would hold, but not the timed notes themselves.
 ``scaling`` times :func:`extractor.analyze` on single notes from 1,000 to
 1,000,000 characters (the better of two runs each): prose, prose without
 sentence punctuation, and a repeated negated list. Peak memory is the process's maximum resident set.
+``worst_cases`` times single notes built to be slow (:func:`worst_cases`), each
+in a child process that reports its own memory; ``memory`` (``memory_notes``
+> 0) samples the resident memory of a process analysing that many notes
+(:func:`rss_over_notes`).
 """
 from __future__ import annotations
 
@@ -27,7 +31,9 @@ import importlib.util
 import multiprocessing
 import os
 import platform
+import random
 import resource
+import string
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -36,6 +42,8 @@ import spacy
 
 GENERATOR = Path(__file__).resolve().parent.parent / "corpora" / "generator" / "generate.py"
 SCALING_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+PARENTHESIS_RUNS = (20_000, 40_000, 50_000)
+WHITESPACE_FREE_CHARS = 200_000
 WARMUP_NOTES = 30
 NEGATED_LIST = ("Denies fever, chills, night sweats, saddle anesthesia, urinary retention, bowel incontinence, "
                 "leg weakness, foot drop, weight loss, IV drug use, history of cancer and recent trauma. ")
@@ -157,6 +165,73 @@ def scaling(nlp, sizes: Sequence[int] = SCALING_SIZES, seed: int = 11) -> list[d
     return rows
 
 
+def worst_cases(nlp, size: int, seed: int = 11) -> list[dict]:
+    """Single notes built to be slow, each analysed in a child forked from this process: its seconds, and
+    the child's resident memory at the fork and at its peak (the difference is the note's own cost).
+
+    Runs of "(" (:data:`PARENTHESIS_RUNS`: spaCy's affix loop was quadratic in them), a whitespace-free note
+    of :data:`WHITESPACE_FREE_CHARS` run-together words (so was its URL pattern), and notes of ``size``
+    characters: run-together words, a repeated negated phrase, and distinct punctuation-heavy chunks.
+    Empty where processes cannot be forked.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return []
+    from extractor import analyze
+
+    run_together = ""
+    while len(run_together) < max(size, WHITESPACE_FREE_CHARS):
+        seed += 1
+        run_together += "".join(" ".join(generated_lines(max(2, size // 2000), seed)).split())
+    chunks = (f"{'(' * 16}{number}{')' * 16}" for number in range(size // 20 + 1))
+    cases = [("parentheses", "(" * chars) for chars in PARENTHESIS_RUNS]
+    cases += [("whitespace_free", run_together[:WHITESPACE_FREE_CHARS]), ("run_together", run_together[:size]),
+              ("negated_phrase", ("no saddle anesthesia " * (size // 21 + 1))[:size]),
+              ("punctuation_chunks", " ".join(chunks)[:size])]
+
+    def measure(text: str) -> dict:
+        before = current_rss_mb()
+        start = time.perf_counter()
+        analyze(text, nlp=nlp)
+        return {"seconds": round(time.perf_counter() - start, 3), "rss_at_fork_mb": before,
+                "peak_rss_mb": peak_rss_mb()}
+    return [{"case": case, "chars": len(text), **_forked(measure, text)} for case, text in cases]
+
+
+def _forked(function: Callable, *args):
+    """``function(*args)`` in a child forked from this process; its result comes back through a pipe."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=lambda: sender.send(function(*args)))
+    child.start()
+    result = receiver.recv()
+    child.join()
+    return result
+
+
+def unique_notes(count: int, length: int = 1800, seed: int = 17):
+    """``count`` generated notes, each carrying words no other note has (a record number, a name, a
+    reference number), as real notes do: spaCy's string store meets new strings throughout."""
+    base = make_notes(min(count, 1000), length, seed)
+    rng = random.Random(seed)
+    for index in range(count):
+        name = "".join(rng.choice(string.ascii_lowercase) for _ in range(8)).title()
+        yield (f"MRN {rng.randrange(10 ** 9):09d}, visit {index}, Dr. {name}\n{base[index % len(base)]}\n"
+               f"Ref {rng.randrange(10 ** 12)}")
+
+
+def rss_over_notes(count: int = 100_000, every: int = 10_000, length: int = 1800) -> list[dict]:
+    """The resident memory (MB) of this process while :func:`extractor.analyze_many` with the default pipeline
+    analyses ``count`` of :func:`unique_notes` in one stream, as a long-running service would: after the
+    first note and every ``every`` notes. Run it in a fresh process (as :func:`run_bench` does)."""
+    from extractor import analyze_many
+
+    samples = []
+    for done, _result in enumerate(analyze_many(unique_notes(count, length)), start=1):
+        if done == 1 or done % every == 0:
+            samples.append({"notes": done, "rss_mb": current_rss_mb()})
+    return samples
+
+
 def machine() -> dict:
     """Where the bench ran."""
     cpu = platform.processor() or platform.machine()
@@ -167,6 +242,15 @@ def machine() -> dict:
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "platform": platform.platform(), "spacy": spacy.__version__}
+
+
+def current_rss_mb() -> float:
+    """The process's resident set size now, in MB (its peak where ``/proc`` is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return round(next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024, 1)
+    except OSError:
+        return peak_rss_mb()
 
 
 def peak_rss_mb() -> float:
@@ -209,8 +293,11 @@ def startup(rounds: int = 5) -> dict:
 
 def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspacy_notes: int = 200,
               scaling_sizes: Sequence[int] | None = SCALING_SIZES, seed: int = 7, rounds: int = 3,
-              startup_rounds: int = 5) -> dict:
+              startup_rounds: int = 5, memory_notes: int = 0, memory_every: int = 10_000) -> dict:
     """Run every measurement; returns the ``--json`` record.
+
+    With ``scaling_sizes``, :func:`worst_cases` runs at the largest size; with ``memory_notes``,
+    :func:`rss_over_notes` runs in a fresh (spawned) process.
 
     (a), (c) and (d) run in turn, ``rounds`` times, each round on notes of its own (so no round
     reads notes an earlier one cached), and each reports its best round: the machine's speed
@@ -237,6 +324,11 @@ def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspac
             for name, runs in measured.items()}
     tokenizer, pipeline, parallel = best["tokenizer"], best["pipeline"], best["pipeline_n_process"]
     scaled = scaling(nlp, scaling_sizes) if scaling_sizes else []
+    worst = worst_cases(nlp, scaling_sizes[-1]) if scaling_sizes else []
+    memory = []
+    if memory_notes:
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            memory = pool.apply(rss_over_notes, (memory_notes, memory_every, length))
 
     medspacy_default = _in_child_process(_bench_medspacy_default, first_texts[:medspacy_notes], warmup[:5])
     started = startup(startup_rounds)
@@ -258,6 +350,8 @@ def run_bench(notes: int = 1000, length: int = 1800, n_process: int = 2, medspac
         "peak_rss_mb": peak_rss_mb(),
         "startup": started,
         "scaling": scaled,
+        "worst_cases": worst,
+        "memory": memory,
     }
 
 
@@ -285,4 +379,11 @@ def format_table(result: dict) -> str:
         lines.append("scaling: ms per 1,000 characters of one note")
         lines += [f"  {row['case']:15s} {row['chars']:>9,d} chars  {row['ms_per_1k_chars']:8.3f} ms"
                   for row in result["scaling"]]
+    if result["worst_cases"]:
+        lines.append("worst cases: seconds, and resident memory of a child forked for the note (at the fork -> peak)")
+        lines += [f"  {row['case']:18s} {row['chars']:>9,d} chars  {row['seconds']:8.2f} s  "
+                  f"{row['rss_at_fork_mb']:6.0f} -> {row['peak_rss_mb']:6.0f} MB" for row in result["worst_cases"]]
+    if result["memory"]:
+        lines.append("resident memory while analysing notes in one stream: "
+                     + ", ".join(f"{row['notes']:,}: {row['rss_mb']:.0f} MB" for row in result["memory"]))
     return "\n".join(lines)

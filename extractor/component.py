@@ -11,6 +11,7 @@ and date in hand (:mod:`extractor.api`). The rules are read from
 ``patterns_dir`` and written with the pipeline by ``to_disk``.
 """
 import datetime as dt
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -62,20 +63,35 @@ def doc_text(doc: Doc) -> str:
     return "".join([strings[orth] + " " if space else strings[orth] for orth, space in zip(orths, spaces)])
 
 
+_ISO_DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})"
+                            r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?", re.ASCII)
+
+
 def parse_note_date(value: object) -> Optional[dt.date]:
-    """A note date from a ``date``, ``datetime`` or ISO string (``None`` stays ``None``)."""
+    """A note date from a ``date``, ``datetime`` or ISO string: ``YYYY-MM-DD``, optionally with a time
+    (``T10:30``, ``10:30:00.5+01:00``, ``Z``); ``None`` and ``""`` stay ``None``.
+
+    Any other string raises ``ValueError`` naming the field, never its value (a note's date is patient data).
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if not isinstance(value, str):
+        raise TypeError(f"note_date must be a date or an ISO string, not {type(value).__name__}")
+    found = _ISO_DATE_TIME.fullmatch(value.strip())
+    if found is not None:
+        year, month, day, hour, minute, second, offset_hours, offset_minutes = (
+            int(part or 0) for part in found.groups())
         try:
-            return dt.date.fromisoformat(value.strip()[:10])
+            dt.time(hour, minute, second)
+            dt.time(offset_hours, offset_minutes)
+            return dt.date(year, month, day)
         except ValueError:
-            raise ValueError(f"note_date must be an ISO date (YYYY-MM-DD), not {value!r}") from None
-    raise TypeError(f"note_date must be a date or an ISO string, not {type(value).__name__}")
+            pass
+    raise ValueError("note_date must be an ISO date (YYYY-MM-DD, optionally with a time such as T10:30:00)")
 
 
 @Language.factory(

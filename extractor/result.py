@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from .decision import Decision
 from .findings import Finding
-from .schema import FINDING_LABELS
+from .schema import CRITERIA, FINDING_LABELS
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
@@ -37,6 +37,10 @@ class Result:
             "decision": self.decision.to_dict(),
         }
 
+    def to_row(self) -> dict[str, Any]:
+        """One flat row (:func:`decision_row`) for CSV output and data frames."""
+        return decision_row(self.decision, self.age, self.symptom_duration_days, self.present_labels)
+
     def to_data(self) -> dict[str, Any]:
         """A msgpack/JSON-safe form that keeps every field (used on ``Doc`` extensions).
 
@@ -51,3 +55,17 @@ class Result:
     def from_data(cls, data: Mapping[str, Any]) -> "Result":
         return cls(tuple(Finding(**dict(zip(_FINDING_FIELDS, row))) for row in data["findings"]), data["age"],
                    data["symptom_duration_days"], Decision(**data["decision"]))
+
+
+def decision_row(decision: Decision, age: int | None, duration_days: int | None, present: set[str]) -> dict[str, Any]:
+    """A decision as one flat row: its fields (the criteria as ``criteria_<name>``, since one criterion shares
+    its name with a label), age and duration, then one column per SPEC finding label (whether it is present).
+    Lists are joined with commas."""
+    row: dict[str, Any] = {"indication": decision.indication, "suspected": ",".join(decision.suspected),
+                           "contrast": decision.contrast, "coverage": decision.coverage, "age": age,
+                           "symptom_duration_days": duration_days}
+    row.update({f"criteria_{name}": decision.criteria[name] for name in CRITERIA})
+    row.update({"missing": ",".join(decision.missing), "warnings": ",".join(decision.warnings),
+                "alternative": decision.alternative, "reason": decision.reason})
+    row.update({label: label in present for label in FINDING_LABELS})
+    return row

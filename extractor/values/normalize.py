@@ -45,8 +45,8 @@ def _amount(token: str) -> float | None:
     if token in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[token])
     range_match = re.fullmatch(r"(\d+)\s*(?:-|to)\s*(\d+)", token)
-    if range_match:  # "3-4 months": the longer end is the documented duration
-        return float(max(int(range_match.group(1)), int(range_match.group(2))))
+    if range_match:  # "3-4 months": the longer end is the documented duration (a huge number is inf)
+        return max(float(range_match.group(1)), float(range_match.group(2)))
     try:
         return float(token)
     except ValueError:
@@ -82,8 +82,11 @@ def _holiday(lowered: str, reference: dt.date | None) -> dt.date | None:
         return None
     for pattern, date_in in _HOLIDAYS:
         if pattern.search(lowered):
-            date = date_in(reference.year)
-            return date if date <= reference else date_in(reference.year - 1)
+            try:
+                date = date_in(reference.year)
+                return date if date <= reference else date_in(reference.year - 1)
+            except ValueError:  # a year before 1 or after 9999
+                return None
     return None
 
 
@@ -143,11 +146,14 @@ def days_before(text: str, note_date: dt.date | None) -> int | None:
     return None if date is None else (note_date - date).days
 
 
+#: A plausible lifetime: a longer duration is not a symptom's (and no arithmetic on it overflows).
+MAX_DURATION_DAYS = 120 * 365
 _LESS_THAN = re.compile(r"\s*(?:x\s*)?(?:<|less\s+than\b|under\b|fewer\s+than\b)")
 
 
 def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
-    """Normalise a symptom-duration phrase to days (SPEC section 1).
+    """Normalise a symptom-duration phrase to days (SPEC section 1); None when it names none, or one longer
+    than :data:`MAX_DURATION_DAYS` ("x 999999 wks" is not a symptom's duration).
 
     >>> duration_days("x 3 wks")
     21
@@ -157,8 +163,15 @@ def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
     90
     >>> duration_days("<6 wks")
     41
+    >>> duration_days("x 999 yrs") is None
+    True
     """
-    lowered = text.lower().replace("×", "x")
+    days = _days_in(text.lower().replace("×", "x"), note_date)
+    return days if days is None or days <= MAX_DURATION_DAYS else None
+
+
+def _days_in(lowered: str, note_date: dt.date | None) -> int | None:
+    """The days a lower-cased duration phrase names, not yet capped."""
     if re.search(r"\bsince\b|\bstarted on\b|\bbeg[au]n on\b|\bonset\b", lowered) or _DATE_ISO.search(lowered):
         date = parse_date(lowered, note_date)
         if date is not None and note_date is not None:
@@ -171,6 +184,8 @@ def duration_days(text: str, note_date: dt.date | None = None) -> int | None:
         if value is not None:
             if re.match(r"\s+and\s+a\s+half\b", lowered[amount.end():]):
                 value += 0.5
+            if value * unit_days > MAX_DURATION_DAYS:  # also inf: the rounding below would overflow
+                return None
             days = max(int(round(value * unit_days)), 1 if unit_days < 1 else 0)
             # "<6 wks", "less than 6 weeks": short of the amount (a 6-week rule is not met)
             return max(days - 1, 0) if _LESS_THAN.match(lowered) else days

@@ -34,3 +34,14 @@ def context_rules(tokenize):
 def dev_texts():
     with (ROOT / "corpora" / "dev.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line)["text"] for line in handle]
+
+
+@pytest.fixture(scope="session")
+def notes(nlp):
+    """60 training notes analysed by the rules, with their gold indications (the classifier tests' data)."""
+    from extractor.io.gold import load_gold
+
+    gold = load_gold(ROOT / "corpora" / "train.jsonl")[:60]
+    results = list(extractor.analyze_many([r["text"] for r in gold], [r.get("note_date") for r in gold],
+                                          nlp=nlp, classifier="rules"))
+    return results, [r["decision"]["indication"] for r in gold]

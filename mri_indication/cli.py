@@ -1,7 +1,7 @@
 """The ``mri-indication`` command line.
 
     mri-indication evaluate GOLD.jsonl [--json metrics.json] [--report report.html] [--classifier C]
-    mri-indication extract INPUT [-o OUT.jsonl] [--text-field F] [--note-date-field F] [--classifier C]
+    mri-indication extract INPUT [-o OUT.jsonl|OUT.csv] [--id-field F] [--note-date-field F] [--encoding E]
     mri-indication train GOLD.jsonl -o models/NAME [--seed 13] [--eval GOLD.jsonl]
     mri-indication baseline TRAIN.jsonl TEST.jsonl [--json metrics.json]
     mri-indication check GOLD.jsonl
@@ -13,19 +13,25 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
+from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from tqdm import tqdm
 
 from extractor.classifier import (CLASSIFIERS, DEFAULT_CLASSIFIER, IndicationModel, ModelFileError, default_model,
-                                  model_card, train)
+                                  model_card, train, training_fits)
 from extractor.io.gold import GoldError, check_file, load_gold
-from extractor.io.inputs import InputError, Note, read_notes
+from extractor.io.inputs import Note, fields_found, read_notes
 
 
+
+#: Exit status when standard output is closed early (as a shell reports a process ended by SIGPIPE).
+EXIT_BROKEN_PIPE = 141
 CLASS_RECALLS = ("urgent_recall", "indicated_recall", "not_indicated_recall")
 
 
@@ -78,6 +84,9 @@ def _score(gold: list[dict], pred: list[dict], json_path: str | None, n_resample
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from evaluation import list_errors, write_html
 
+    for option, path in (("--json", args.json), ("--report", args.report)):
+        if path and not Path(path).resolve().parent.is_dir():
+            return _die(f"{option} {path}: its folder does not exist")
     try:
         gold = load_gold(args.gold)
         model = _load_model(args)
@@ -85,6 +94,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return _die(str(error))
     if not gold:
         return _die(f"{args.gold}: no records")
+    derived = sum(bool(record.get("decision_from_spans")) for record in gold)
+    if derived:
+        print(f"mri-indication: note: {derived} of {len(gold)} gold records have no decision; it is derived from "
+              "their spans (SPEC section 3)", file=sys.stderr)
     pred = predict_records(gold, n_process=args.n_process, classifier=args.classifier, model=model)
     metrics, intervals = _score(gold, pred, args.json, args.bootstrap, args.seed)
     if args.report:
@@ -93,66 +106,47 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analyse(batch: list[Note], n_process: int, classifier: str | None,
-             model: IndicationModel | None) -> list[tuple[Note, object]]:
-    """``(note, result)`` for each note; if the batch fails, note by note, so that a pipeline error
-    on one note becomes that note's error (the exception) and the other notes are still written."""
-    from extractor.api import analyze_many
-
-    try:
-        return list(zip(batch, analyze_many((n.text for n in batch), (n.note_date for n in batch),
-                                            n_process=n_process, classifier=classifier, model=model)))
-    except Exception as error:  # noqa: BLE001 - any bug on one note must not lose the others
-        if len(batch) == 1:
-            return [(batch[0], error)]
-        return [pair for note in batch for pair in _analyse([note], 1, classifier, model)]
-
-
-def _write_outputs(notes: Iterable[Note | InputError], out, n_process: int, classifier: str | None = None,
-                   model: IndicationModel | None = None) -> tuple[int, int]:
-    """Analyse good notes and write one line each; report bad records. Returns (written, errors)."""
-    written = errors = 0
-    buffered: list[Note] = []
-
-    def flush() -> None:
-        nonlocal written, errors
-        for note, result in _analyse(buffered, n_process, classifier, model):
-            if isinstance(result, Exception):
-                print(f"mri-indication: skipped {note.source}:{note.line}: text: pipeline error: "
-                      f"{type(result).__name__}: {result}", file=sys.stderr)
-                errors += 1
-            else:
-                out.write(json.dumps({"id": note.id, **result.to_dict()}, ensure_ascii=False) + "\n")
-                written += 1
-        buffered.clear()
-
-    for item in notes:
-        if isinstance(item, InputError):
-            print(f"mri-indication: skipped {item}", file=sys.stderr)
-            errors += 1
-            continue
-        buffered.append(item)
-        if len(buffered) >= 256:
-            flush()
-    if buffered:
-        flush()
-    return written, errors
+def _named_fields_missing(args: argparse.Namespace) -> list[str]:
+    """The fields named on the command line that no record of the input file has (checked before a run;
+    standard input is not read twice)."""
+    named = {option: name for option, name in (("--note-date-field", args.note_date_field),
+                                                ("--id-field", args.id_field)) if name}
+    if not named or args.input == "-" or not Path(args.input).is_file():
+        return []
+    found = fields_found(args.input, named.values(), args.input_format, args.encoding)
+    return [f"{option} {name!r}" for option, name in named.items() if name not in found]
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from extractor.api import analyze_many
+
+    from .extract import EXIT_ERROR, EXIT_OK, EXIT_SKIPPED, ExtractError, Writer, atomic_output, output_format, \
+        refuse_same_file, run
+
+    date_field = args.note_date_field or "note_date"
     try:
+        refuse_same_file(args.input, args.output)
+        missing = _named_fields_missing(args)
+        if missing:
+            return _die(f"{args.input}: no record has the field named by {', '.join(missing)}")
         model = _load_model(args)
-        notes = read_notes(args.input, text_field=args.text_field, date_field=args.note_date_field)
-        progress = tqdm(notes, desc="notes", unit="note", disable=None, file=sys.stderr, leave=False)
-        if args.output in (None, "-"):
-            written, errors = _write_outputs(progress, sys.stdout, args.n_process, args.classifier, model)
-        else:
-            with open(args.output, "w", encoding="utf-8") as out:
-                written, errors = _write_outputs(progress, out, args.n_process, args.classifier, model)
-    except (FileNotFoundError, ValueError) as error:
-        return _die(str(error))
-    print(f"mri-indication: {written} notes written, {errors} skipped", file=sys.stderr)
-    return 1 if errors else 0
+        notes = read_notes(args.input, text_field=args.text_field, date_field=date_field, id_field=args.id_field,
+                           encoding=args.encoding, fmt=args.input_format)
+
+        def analyse(batch: list[Note]):
+            return analyze_many([n.text for n in batch], [n.note_date for n in batch], n_process=args.n_process,
+                                classifier=args.classifier, model=model)
+
+        with atomic_output(args.output) as out:
+            progress = tqdm(notes, desc="notes", unit="note", disable=None, file=sys.stderr, leave=False)
+            writer = Writer(out, output_format(args.output, args.format))
+            written, skipped = run(progress, writer, analyse, date_field)
+    except BrokenPipeError:
+        raise  # main() ends quietly
+    except (ExtractError, ModelFileError, OSError, ValueError) as error:
+        return _die(str(error), EXIT_ERROR)
+    print(f"mri-indication: {written} notes written, {skipped} skipped", file=sys.stderr)
+    return EXIT_SKIPPED if skipped else EXIT_OK
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -165,8 +159,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         return _die(str(error))
     results = analyze_many((r["text"] for r in gold), (r.get("note_date") for r in gold), classifier="rules")
     labels = [r["decision"]["indication"] for r in gold]
-    model, report = train(list(tqdm(results, total=len(gold), desc="notes", disable=None, file=sys.stderr,
-                                    leave=False)), labels, seed=args.seed, grid=args.grid)
+    results = list(tqdm(results, total=len(gold), desc="notes", disable=None, file=sys.stderr, leave=False))
+    with tqdm(total=training_fits(args.grid), desc="model fits", unit="fit", disable=None, file=sys.stderr,
+              leave=False) as bar:
+        model, report = train(results, labels, seed=args.seed, grid=args.grid, progress=bar.update)
     print("family               macro-F1 (5-fold CV)  best parameters")
     for family, row in report.items():
         print(f"{family:<20} {row['macro_f1']:.3f} ± {row['macro_f1_std']:.3f}         {row['params']}")
@@ -185,13 +181,17 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from evaluation.baseline import baseline_records, fit_baseline
+    from evaluation.baseline import baseline_records, baseline_scores, fit_baseline, format_baseline
 
     try:
         train_gold, test_gold = load_gold(args.train), load_gold(args.test)
     except GoldError as error:
         return _die(str(error))
-    _score(test_gold, baseline_records(fit_baseline(train_gold), test_gold), args.json, args.bootstrap, args.seed)
+    scores = baseline_scores(test_gold, baseline_records(fit_baseline(train_gold), test_gold), args.bootstrap,
+                             args.seed)
+    print(format_baseline(scores), end="")
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
@@ -199,6 +199,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_file(args.gold)
     for error in result.errors:
         print(error, file=sys.stderr)
+    if result.without_decision:
+        print(f"{args.gold}: {result.without_decision} records have no decision; evaluate derives it from their "
+              "spans (SPEC section 3)", file=sys.stderr)
     print(f"{args.gold}: {result.n_records} records, {len(result.errors)} problems")
     return 1 if result.errors else 0
 
@@ -206,12 +209,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from evaluation.bench import SCALING_SIZES, format_table, run_bench
 
-    for name in ("notes", "length", "n_process", "medspacy_notes", "rounds", "startup_rounds"):
-        if getattr(args, name) < 1:
-            return _die(f"--{name.replace('_', '-')} must be at least 1")
     result = run_bench(notes=args.notes, length=args.length, n_process=args.n_process,
                        medspacy_notes=args.medspacy_notes, scaling_sizes=None if args.no_scaling else SCALING_SIZES,
-                       rounds=args.rounds, startup_rounds=args.startup_rounds)
+                       rounds=args.rounds, startup_rounds=args.startup_rounds, memory_notes=args.memory_notes)
     print(format_table(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -352,60 +352,93 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an integer") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def encoding_name(value: str) -> str:
+    """An argparse type: a text encoding Python knows (``latin-1``, ``cp1252``, ``utf-8``...)."""
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mri-indication", description="Lumbar spine MRI indication from notes.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     evaluate = commands.add_parser("evaluate", help="score the pipeline against a gold JSONL file")
-    evaluate.add_argument("gold")
+    evaluate.add_argument("gold", help="gold JSONL (SPEC section 4)")
     evaluate.add_argument("--json", help="write the SPEC section 5 metrics here")
-    evaluate.add_argument("--report", help="write an HTML error report here")
-    evaluate.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% CIs")
-    evaluate.add_argument("--seed", type=int, default=0)
-    evaluate.add_argument("--n-process", type=int, default=1)
+    evaluate.add_argument("--report", help="write an HTML error report here (wrong decisions first)")
+    _add_bootstrap_options(evaluate)
+    _add_n_process_option(evaluate, 1)
     _add_classifier_options(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
 
-    extract = commands.add_parser("extract", help="analyse notes and write one JSON record per note")
-    extract.add_argument("input", help=".txt file, folder of .txt, .jsonl, .csv, or - for JSONL on stdin")
-    extract.add_argument("-o", "--output", help="output JSONL (default: stdout)")
-    extract.add_argument("--text-field", default="text")
-    extract.add_argument("--note-date-field", default="note_date")
-    extract.add_argument("--n-process", type=int, default=1)
+    extract = commands.add_parser("extract", help="analyse notes; write one record per note (JSONL or CSV)")
+    extract.add_argument("input", help=".txt file, folder of .txt, .jsonl or .csv file, or - for standard input "
+                                       "(JSONL when it starts with '{', else one plain-text note)")
+    extract.add_argument("-o", "--output", help="output file, written when the run ends; .csv gives CSV, "
+                                                "anything else JSONL (default: standard output, JSONL)")
+    extract.add_argument("--format", choices=("jsonl", "csv"), help="output format, instead of the output's suffix")
+    extract.add_argument("--input-format", choices=("txt", "jsonl", "csv"),
+                         help="input format, instead of the input's suffix (or the sniffing of standard input)")
+    extract.add_argument("--text-field", default="text", help="JSONL/CSV field holding the note (default: text)")
+    extract.add_argument("--note-date-field", help="JSONL/CSV field holding the note's ISO date (default: "
+                                                   "note_date when present); a named field no record has is an error")
+    extract.add_argument("--id-field", help="JSONL/CSV field holding the note's id (default: id, else note_id, "
+                                            "else FILE:LINE); a named field no record has is an error")
+    extract.add_argument("--encoding", type=encoding_name, default="utf-8",
+                         help="input text encoding, e.g. latin-1 or cp1252 (default: utf-8; bytes that do not "
+                              "decode become U+FFFD, with a warning)")
+    _add_n_process_option(extract, 1)
     _add_classifier_options(extract)
     extract.set_defaults(func=cmd_extract)
 
     training = commands.add_parser("train", help="train the learned indication classifier on a gold JSONL file")
-    training.add_argument("gold")
+    training.add_argument("gold", help="gold JSONL to train on")
     training.add_argument("-o", "--output", required=True, help="model directory, e.g. models/indication")
-    training.add_argument("--seed", type=int, default=13)
+    training.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     training.add_argument("--grid", choices=("full", "small"), default="full", help="hyper-parameter grid")
     training.add_argument("--eval", help="gold JSONL to score the trained model on; figures go in MODEL_CARD.md")
     training.set_defaults(func=cmd_train)
 
     baseline = commands.add_parser("baseline", help="score the text-only TF-IDF baseline")
-    baseline.add_argument("train")
-    baseline.add_argument("test")
+    baseline.add_argument("train", help="gold JSONL to fit the baseline on")
+    baseline.add_argument("test", help="gold JSONL to score it on")
     baseline.add_argument("--json", help="write the metrics here")
-    baseline.add_argument("--bootstrap", type=int, default=1000)
-    baseline.add_argument("--seed", type=int, default=0)
+    _add_bootstrap_options(baseline)
     baseline.set_defaults(func=cmd_baseline)
 
-    check = commands.add_parser("check", help="validate a gold JSONL file")
-    check.add_argument("gold")
+    check = commands.add_parser("check", help="validate a gold JSONL file, reporting every problem with its line")
+    check.add_argument("gold", help="gold JSONL (SPEC section 4)")
     check.set_defaults(func=cmd_check)
 
     bench = commands.add_parser("bench", help="throughput against spaCy's tokenizer and medspaCy's default pipeline")
-    bench.add_argument("--notes", type=int, default=1000, help="generated notes to time (default 1000)")
-    bench.add_argument("--length", type=int, default=1800, help="characters per note, at most (default 1800)")
-    bench.add_argument("--n-process", type=int, default=2, help="worker processes for (d) (default 2)")
-    bench.add_argument("--medspacy-notes", type=int, default=200,
+    bench.add_argument("--notes", type=positive_int, default=1000, help="generated notes to time (default 1000)")
+    bench.add_argument("--length", type=positive_int, default=1800,
+                       help="characters per note, at most (default 1800)")
+    _add_n_process_option(bench, 2, "worker processes for (d)")
+    bench.add_argument("--medspacy-notes", type=positive_int, default=200,
                        help="of those notes, how many medspaCy's slower pipeline runs on (default 200)")
-    bench.add_argument("--rounds", type=int, default=3,
+    bench.add_argument("--rounds", type=positive_int, default=3,
                        help="rounds of fresh notes for (a), (c) and (d), each reporting its best (default 3)")
-    bench.add_argument("--startup-rounds", type=int, default=5,
+    bench.add_argument("--startup-rounds", type=positive_int, default=5,
                        help="fresh processes timing spacy.blank('en') and extractor.load(), each (default 5)")
-    bench.add_argument("--no-scaling", action="store_true", help="skip the 1k-1M character single notes")
+    bench.add_argument("--no-scaling", action="store_true",
+                       help="skip the 1k-1M character single notes and the worst-case inputs")
+    bench.add_argument("--memory-notes", type=int, default=0,
+                       help="also sample resident memory while one process analyses this many notes (e.g. 100000)")
     bench.add_argument("--json", help="write the measurements as JSON")
     bench.set_defaults(func=cmd_bench)
 
@@ -430,19 +463,19 @@ def build_parser() -> argparse.ArgumentParser:
     explaining.set_defaults(func=cmd_explain)
 
     robust = commands.add_parser("robustness", help="metamorphic tests: failure rate per rewrite family")
-    robust.add_argument("gold")
+    robust.add_argument("gold", help="gold JSONL whose notes are rewritten")
     robust.add_argument("--json", help="write the rates and the failing note ids here")
     robust.add_argument("--failures", help="write each failing rewrite (with its text) as JSONL here")
     robust.add_argument("--phrases", help="phrase banks (default: evaluation/robustness/phrases.json)")
     robust.add_argument("--limit", type=float, default=0.02, help="highest acceptable failure rate (default 0.02)")
     robust.add_argument("--strict", action="store_true", help="exit 1 when a family is over the limit")
-    robust.add_argument("--n-process", type=int, default=1)
+    _add_n_process_option(robust, 1)
     _add_classifier_options(robust)
     robust.set_defaults(func=cmd_robustness)
 
     negex = commands.add_parser("negex", help="score negation/temporality/experiencer on a NegEx test file")
-    negex.add_argument("file")
-    negex.add_argument("--json")
+    negex.add_argument("file", help="the NegEx or genConText annotated sentence file (tab-separated)")
+    negex.add_argument("--json", help="write the scores here")
     negex.set_defaults(func=cmd_negex)
     return parser
 
@@ -452,9 +485,34 @@ def _add_classifier_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model directory (default: models/indication)")
 
 
+def _add_n_process_option(parser: argparse.ArgumentParser, default: int, what: str = "worker processes") -> None:
+    parser.add_argument("--n-process", type=positive_int, default=default, help=f"{what} (default {default})")
+
+
+def _add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap", type=positive_int, default=1000,
+                        help="bootstrap resamples for the 95%% CIs (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap random seed (default 0)")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mri-indication")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here for output still buffered
+        return status
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly; stdout is pointed at devnull so that Python's own
+        # flush at exit does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

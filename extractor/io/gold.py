@@ -6,6 +6,7 @@ and the field, so a broken annotation is found in seconds.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -13,6 +14,9 @@ from typing import Any, Iterator
 from ..decision import decide
 from ..findings import Finding
 from ..schema import ASSERTIONS, INDICATIONS, LABELS, RESPONSES, VALUE_LABELS, group_of
+
+#: A misspelt label is shown back to the annotator; anything else that is not a label is not (it may be text).
+_LABEL_SHAPE = re.compile(r"[a-z_]{1,40}")
 
 
 class GoldError(ValueError):
@@ -30,7 +34,8 @@ def _check_span(span: Any, index: int, text: str, path: str | Path, line: int) -
     errors = []
     label = span.get("label")
     if label not in LABELS:
-        errors.append(GoldError(path, line, f"{where}.label", f"unknown label {label!r}"))
+        shown = f" {label!r}" if isinstance(label, str) and _LABEL_SHAPE.fullmatch(label) else ""
+        errors.append(GoldError(path, line, f"{where}.label", f"unknown label{shown}"))
     start, end = span.get("start"), span.get("end")
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         errors.append(GoldError(path, line, f"{where}.start/end", "must be integers"))
@@ -39,7 +44,7 @@ def _check_span(span: Any, index: int, text: str, path: str | Path, line: int) -
                                 f"offsets {start}-{end} are outside the text (length {len(text)})"))
     for name in ASSERTIONS:
         if name in span and not isinstance(span[name], bool):
-            errors.append(GoldError(path, line, f"{where}.{name}", f"must be true or false, not {span[name]!r}"))
+            errors.append(GoldError(path, line, f"{where}.{name}", "must be true or false"))
     if span.get("response") is not None:
         if span["response"] not in RESPONSES:
             errors.append(GoldError(path, line, f"{where}.response", f"must be one of {RESPONSES} or null"))
@@ -79,25 +84,32 @@ def validate_record(record: Any, path: str | Path, line: int, check_decision: bo
     return errors
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, parsed JSON) for each non-blank line; bad JSON raises :class:`GoldError`."""
+def _records(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, parsed JSON or :class:`GoldError`) for each non-blank line. Lines are decoded one
+    by one, so a bad line is reported with its own number and the next line is still read."""
     path = Path(path)
     try:
-        handle = path.open("r", encoding="utf-8")
+        handle = path.open("rb")
     except OSError as error:
-        raise GoldError(path, 0, "file", error.strerror or str(error)) from None
+        yield 0, GoldError(path, 0, "file", error.strerror or type(error).__name__)
+        return
     with handle:
-        line_number = 0
-        try:
-            for line_number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield line_number, json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise GoldError(path, line_number, "json", f"invalid JSON ({error.msg} at column {error.colno})")
-        except UnicodeDecodeError as error:
-            raise GoldError(path, line_number + 1, "encoding", f"not UTF-8 ({error.reason})") from None
+        for line_number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield line_number, GoldError(path, line_number, "encoding", f"not UTF-8 (byte {error.start + 1} "
+                                                                            "of the line)")
+                continue
+            if not line.strip():
+                continue
+            try:
+                yield line_number, json.loads(line.rstrip("\r\n"))
+            except json.JSONDecodeError as error:
+                yield line_number, GoldError(path, line_number, "json", f"invalid JSON: {error.msg} "
+                                                                        f"(column {error.colno})")
+            except RecursionError:
+                yield line_number, GoldError(path, line_number, "json", "invalid JSON: nested too deeply")
 
 
 @dataclass
@@ -106,33 +118,47 @@ class GoldCheck:
 
     n_records: int
     errors: list[GoldError]
+    without_decision: int = 0  # records whose decision ``evaluate`` derives from the spans
 
 
 def check_file(path: str | Path, check_decision: bool = True) -> GoldCheck:
-    """Validate every record of a gold file; bad JSON stops at its line."""
+    """Validate every record of a gold file, reporting every problem with its line."""
     errors: list[GoldError] = []
-    seen: dict[Any, int] = {}
-    n_records = 0
-    try:
-        for line, record in read_jsonl(path):
-            n_records += 1
-            errors.extend(validate_record(record, path, line, check_decision))
-            if isinstance(record, dict) and record.get("id") in seen:
-                errors.append(GoldError(path, line, "id", f"duplicate id {record['id']!r} (first on line "
-                                                          f"{seen[record['id']]})"))
-            elif isinstance(record, dict):
-                seen[record.get("id")] = line
-    except GoldError as error:
-        errors.append(error)
-    return GoldCheck(n_records, errors)
+    seen: dict[str, int] = {}
+    n_records = without_decision = 0
+    for line, record in _records(path):
+        if isinstance(record, GoldError):
+            errors.append(record)
+            continue
+        n_records += 1
+        without_decision += isinstance(record, dict) and record.get("decision") is None
+        errors.extend(validate_record(record, path, line, check_decision))
+        note_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(note_id, (str, int)) and not isinstance(note_id, bool) and note_id != "":
+            key = str(note_id)
+            if key in seen:
+                errors.append(GoldError(path, line, "id", f"duplicate id (first on line {seen[key]})"))
+            else:
+                seen[key] = line
+    return GoldCheck(n_records, errors, without_decision)
 
 
 def load_gold(path: str | Path) -> list[dict]:
-    """Read a gold file for evaluation; raises the first :class:`GoldError` (decisions are not re-derived)."""
+    """Read a gold file for evaluation; raises the first :class:`GoldError`.
+
+    A record without a ``decision`` gets the one SPEC section 3 derives from its spans (a decision is a
+    function of the spans), marked ``"decision_from_spans": true``; a record with neither cannot be scored."""
     records = []
-    for line, record in read_jsonl(path):
+    for line, record in _records(path):
+        if isinstance(record, GoldError):
+            raise record
         errors = validate_record(record, path, line, check_decision=False)
         if errors:
             raise errors[0]
+        if record.get("decision") is None:
+            if "spans" not in record:
+                raise GoldError(path, line, "decision", "missing, and no spans to derive it from (SPEC section 3)")
+            derived = decide([Finding.from_dict(span) for span in record["spans"]]).to_dict()
+            record = {**record, "decision": derived, "decision_from_spans": True}
         records.append(record)
     return records

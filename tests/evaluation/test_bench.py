@@ -1,6 +1,8 @@
 """The throughput bench runs end to end (its figures are measured, not asserted here)."""
 import json
 
+import pytest
+
 from evaluation.bench import format_table, make_notes, run_bench
 from extractor import analyze_many
 from mri_indication.cli import main
@@ -37,8 +39,10 @@ def test_bench_command_writes_json(tmp_path, capsys):
 
 
 def test_bench_command_rejects_zero_notes(capsys):
-    assert main(["bench", "--notes", "0"]) == 2
-    assert "--notes must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["bench", "--notes", "0"])
+    assert stopped.value.code == 2
+    assert "--notes: must be at least 1" in capsys.readouterr().err
 
 
 def test_notes_are_cut_at_a_space_before_the_length():
@@ -53,3 +57,4 @@ def test_worker_processes_give_the_single_process_results(nlp):
     two = [r.to_dict() for r in analyze_many(notes, dates, nlp=nlp, n_process=2, batch_size=2)]
     assert one == two and len(two) == len(notes)
     assert two[-1]["decision"]["indication"] == "urgent"
+

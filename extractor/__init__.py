@@ -9,7 +9,9 @@ from . import component  # noqa: F401  (registers the spaCy factory)
 from .api import analyze, analyze_frame, analyze_many, load
 from .decision import Decision, decide
 from .findings import Finding
+from .patients import PatientResult, analyze_patient, analyze_patients_frame
 from .result import Result
 
-__all__ = ["analyze", "analyze_many", "analyze_frame", "load", "Result", "Finding", "Decision", "decide"]
+__all__ = ["analyze", "analyze_many", "analyze_frame", "analyze_patient", "analyze_patients_frame", "load", "Result",
+           "PatientResult", "Finding", "Decision", "decide"]
 __version__ = "0.2.0"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence, TypeVar
 
 from spacy.language import Language
 
@@ -21,6 +22,8 @@ from .pipeline.context import Modifier
 from .pipeline.targets import Target
 from .schema import ASSERTIONS
 from .values.measurements import apply_note_checks
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -106,21 +109,30 @@ def to_text(explanation: Explanation) -> str:
                          f"scope tokens {modifier.scope_start}-{modifier.scope_end})")
         if target.planned:
             lines.append("    planned: named by a candidacy or followed by a condition")
-    decision = explanation.decision
-    lines.append(f"\nDecision: {decision.indication}")
+    lines += decision_path(explanation.decision, explanation.evidence, lambda f: f"{_where(f)} ({_flags(f)})",
+                           _where)
+    return "\n".join(lines) + "\n"
+
+
+def decision_path(decision: Decision, evidence: Mapping[str, Sequence[T]], cite: Callable[[T], str],
+                  cite_condition: Callable[[T], str] | None = None) -> list[str]:
+    """The decision and, for each suspected condition and criterion, the mentions that decided it (shown by
+    ``cite``; ``cite_condition`` for conditions, ``cite`` by default), then protocol, safety and reason."""
+    cite_condition = cite_condition or cite
+    lines = [f"\nDecision: {decision.indication}"]
     for condition in decision.suspected:
         lines.append(f"  suspected {CONDITION_NAMES[condition]}: "
-                     + "; ".join(_where(f) for f in explanation.evidence.get(condition, [])))
+                     + "; ".join(cite_condition(item) for item in evidence.get(condition, [])))
     for name, value in decision.criteria.items():
         shown = "null (not documented)" if value is None else str(value).lower()
         lines.append(f"  {CRITERION_NAMES[name]}: {shown}"
-                     + "".join(f"\n      {_where(f)} ({_flags(f)})" for f in explanation.evidence.get(name, [])))
+                     + "".join(f"\n      {cite(item)}" for item in evidence.get(name, [])))
     if decision.contrast:
         lines.append(f"  protocol: {decision.contrast}, {decision.coverage}")
     if decision.warnings:
         lines.append(f"  safety: {', '.join(decision.warnings)}")
     lines.append(f"  reason: {decision.reason}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def to_html(nlp: Language, explanation: Explanation) -> str:

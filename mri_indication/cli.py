@@ -87,6 +87,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for option, path in (("--json", args.json), ("--report", args.report)):
         if path and not Path(path).resolve().parent.is_dir():
             return _die(f"{option} {path}: its folder does not exist")
+    if args.patients:
+        return _evaluate_patients(args)
     try:
         gold = load_gold(args.gold)
         model = _load_model(args)
@@ -106,11 +108,36 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_patients(args: argparse.Namespace) -> int:
+    """``evaluate --patients``: SPEC section 6 gold, scored per patient."""
+    from evaluation.patients import evaluate_patients, format_patient_scores, score_patients
+    from extractor.io.patients import load_patients
+
+    if args.report or args.classifier not in (None, "rules") or args.model:
+        return _die("--patients scores the rules' findings combined per patient: --report, --classifier and "
+                    "--model do not apply")
+    try:
+        records = load_patients(args.gold, need_decision=True)
+    except GoldError as error:
+        return _die(str(error))
+    derived = sum(bool(record.get("decision_from_spans")) for record in records)
+    if derived:
+        print(f"mri-indication: note: {derived} of {len(records)} patients have no decision; it is derived from "
+              "their notes' spans (SPEC section 6)", file=sys.stderr)
+    scores = score_patients(evaluate_patients(records, n_process=args.n_process), args.bootstrap, args.seed)
+    print(format_patient_scores(scores), end="")
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def _named_fields_missing(args: argparse.Namespace) -> list[str]:
     """The fields named on the command line that no record of the input file has (checked before a run;
     standard input is not read twice)."""
     named = {option: name for option, name in (("--note-date-field", args.note_date_field),
-                                                ("--id-field", args.id_field)) if name}
+                                                ("--id-field", args.id_field),
+                                                ("--patient-field", args.patient_field),
+                                                ("--as-of-field", args.as_of_field)) if name}
     if not named or args.input == "-" or not Path(args.input).is_file():
         return []
     found = fields_found(args.input, named.values(), args.input_format, args.encoding)
@@ -121,8 +148,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from extractor.api import analyze_many
 
     from .extract import EXIT_ERROR, EXIT_OK, EXIT_SKIPPED, ExtractError, Writer, atomic_output, output_format, \
-        refuse_same_file, run
+        refuse_same_file, run, run_patients
 
+    if args.as_of_field and not args.patient_field:
+        return _die("--as-of-field needs --patient-field")
     date_field = args.note_date_field or "note_date"
     try:
         refuse_same_file(args.input, args.output)
@@ -130,8 +159,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if missing:
             return _die(f"{args.input}: no record has the field named by {', '.join(missing)}")
         model = _load_model(args)
+        extra = [name for name in (args.patient_field, args.as_of_field) if name]
         notes = read_notes(args.input, text_field=args.text_field, date_field=date_field, id_field=args.id_field,
-                           encoding=args.encoding, fmt=args.input_format)
+                           encoding=args.encoding, fmt=args.input_format, extra_fields=extra)
 
         def analyse(batch: list[Note]):
             return analyze_many([n.text for n in batch], [n.note_date for n in batch], n_process=args.n_process,
@@ -140,11 +170,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
         with atomic_output(args.output) as out:
             progress = tqdm(notes, desc="notes", unit="note", disable=None, file=sys.stderr, leave=False)
             writer = Writer(out, output_format(args.output, args.format))
-            written, skipped = run(progress, writer, analyse, date_field)
+            if args.patient_field:
+                written, skipped, notes_skipped = run_patients(progress, writer, analyse, date_field,
+                                                               args.patient_field, args.as_of_field)
+            else:
+                written, skipped = run(progress, writer, analyse, date_field)
     except BrokenPipeError:
         raise  # main() ends quietly
     except (ExtractError, ModelFileError, OSError, ValueError) as error:
         return _die(str(error), EXIT_ERROR)
+    if args.patient_field:
+        print(f"mri-indication: {written} patients written, {skipped} skipped; {notes_skipped} notes skipped",
+              file=sys.stderr)
+        return EXIT_SKIPPED if skipped or notes_skipped else EXIT_OK
     print(f"mri-indication: {written} notes written, {skipped} skipped", file=sys.stderr)
     return EXIT_SKIPPED if skipped else EXIT_OK
 
@@ -209,6 +247,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from evaluation.bench import SCALING_SIZES, format_table, run_bench
 
+    if args.patients:
+        from evaluation.patient_bench import format_patient_bench, run_patient_bench
+
+        result = run_patient_bench(rounds=args.rounds)
+        print(format_patient_bench(result), end="")
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
     result = run_bench(notes=args.notes, length=args.length, n_process=args.n_process,
                        medspacy_notes=args.medspacy_notes, scaling_sizes=None if args.no_scaling else SCALING_SIZES,
                        rounds=args.rounds, startup_rounds=args.startup_rounds, memory_notes=args.memory_notes)
@@ -335,6 +381,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from extractor.explain import explain, to_html, to_text
 
     source = Path(args.note)
+    if source.is_file() and source.suffix.lower() == ".jsonl":
+        return _explain_patients(args)
+    if args.patient:
+        return _die("--patient needs a patient file (.jsonl, SPEC section 6)")
     try:
         text = source.read_text(encoding="utf-8") if source.is_file() else args.note
         date = parse_note_date(args.note_date)
@@ -349,6 +399,34 @@ def cmd_explain(args: argparse.Namespace) -> int:
         except OSError as error:
             return _die(f"{args.html}: {error.strerror or error}")
         print(f"written to {args.html}", file=sys.stderr)
+    return 0
+
+
+def _explain_patients(args: argparse.Namespace) -> int:
+    """``explain PATIENTS.jsonl``: each patient's timeline and decision path (SPEC section 6)."""
+    from extractor.api import analyze_many
+    from extractor.component import parse_note_date
+    from extractor.io.patients import load_patients
+    from extractor.patients import PatientNote, combine
+    from extractor.patients.explain import patient_text
+
+    if args.html or args.note_date:
+        return _die("--html and --note-date are for one note; a patient file has its own dates")
+    try:
+        records = load_patients(args.note)
+    except GoldError as error:
+        return _die(str(error))
+    if args.patient:
+        records = [r for r in records if str(r["patient_id"]) == args.patient]
+        if not records:
+            return _die(f"{args.note}: no patient {args.patient}")
+    for record in records:
+        notes = record["notes"]
+        results = list(analyze_many([n["text"] for n in notes], [n.get("note_date") for n in notes]))
+        timeline = [PatientNote(str(n["id"]), parse_note_date(n.get("note_date")), r.findings, r.age,
+                                r.symptom_duration_days) for n, r in zip(notes, results)]
+        patient = combine(timeline, parse_note_date(record.get("as_of")))
+        print(patient_text(str(record["patient_id"]), notes, results, patient))
     return 0
 
 
@@ -380,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", help="gold JSONL (SPEC section 4)")
     evaluate.add_argument("--json", help="write the SPEC section 5 metrics here")
     evaluate.add_argument("--report", help="write an HTML error report here (wrong decisions first)")
+    evaluate.add_argument("--patients", action="store_true",
+                          help="GOLD is a patient file (SPEC section 6: one patient and its notes per line); "
+                               "score patient-level decisions, criteria and evidence")
     _add_bootstrap_options(evaluate)
     _add_n_process_option(evaluate, 1)
     _add_classifier_options(evaluate)
@@ -401,6 +482,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--encoding", type=encoding_name, default="utf-8",
                          help="input text encoding, e.g. latin-1 or cp1252 (default: utf-8; bytes that do not "
                               "decode become U+FFFD, with a warning)")
+    extract.add_argument("--patient-field", help="patient mode (SPEC section 6): JSONL/CSV field holding the "
+                                                 "patient id; one record per patient from all of its notes")
+    extract.add_argument("--as-of-field", help="patient mode: field holding the order date (default: the "
+                                               "patient's latest note date); notes dated after it are left out")
     _add_n_process_option(extract, 1)
     _add_classifier_options(extract)
     extract.set_defaults(func=cmd_extract)
@@ -437,6 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fresh processes timing spacy.blank('en') and extractor.load(), each (default 5)")
     bench.add_argument("--no-scaling", action="store_true",
                        help="skip the 1k-1M character single notes and the worst-case inputs")
+    bench.add_argument("--patients", action="store_true",
+                       help="instead: patients/s for 2-6-note patients against notes/s, and combining's share")
     bench.add_argument("--memory-notes", type=int, default=0,
                        help="also sample resident memory while one process analyses this many notes (e.g. 100000)")
     bench.add_argument("--json", help="write the measurements as JSON")
@@ -457,9 +544,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(func=cmd_rules_stats)
 
     explaining = commands.add_parser("explain", help="show which rules found each finding and how the decision followed")
-    explaining.add_argument("note", help="the note text, or a file holding it")
+    explaining.add_argument("note", help="the note text, a file holding it, or a patient file (.jsonl, SPEC "
+                                         "section 6: each patient's timeline and decision path)")
     explaining.add_argument("--note-date", help="the note's date (ISO), for dated durations and procedures")
     explaining.add_argument("--html", help="also write an HTML page with the spans highlighted")
+    explaining.add_argument("--patient", help="with a patient file: only this patient id")
     explaining.set_defaults(func=cmd_explain)
 
     robust = commands.add_parser("robustness", help="metamorphic tests: failure rate per rewrite family")

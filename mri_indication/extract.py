@@ -174,3 +174,75 @@ def run(items: Iterable[Note | InputError], writer: Writer, analyse, date_field:
         flush()
     return written, skipped
 
+
+def run_patients(items: Iterable[Note | InputError], writer: Writer, analyse, date_field: str, patient_field: str,
+                 as_of_field: str | None = None) -> tuple[int, int, int]:
+    """Patient mode (SPEC section 6): group the notes by ``Note.extra[0]`` (the patient field; ``extra[1]`` is
+    the order date when ``as_of_field`` is given), analyse them, write one record per patient.
+
+    Returns (patients written, patients skipped, notes skipped). A note that cannot be read is reported and
+    left out; a patient is skipped, and reported, when one of its notes fails in the pipeline, when two of its
+    notes share an id, or when its notes disagree on the order date or give one that is not ISO.
+    """
+    from extractor.component import parse_note_date
+    from extractor.patients import PatientNote, combine
+
+    groups: dict[str, list[Note]] = {}
+    notes_skipped = 0
+    for item in items:
+        note = checked(item, date_field)
+        if note is not None and note.extra[0] is None:
+            _say("skipped", f"{note.source}:{note.line}: {patient_field}: missing (id {note.id})")
+            note = None
+        if note is None:
+            notes_skipped += 1
+            continue
+        groups.setdefault(note.extra[0], []).append(note)
+    flat = [note for notes in groups.values() for note in notes]
+    results = [pair for start in range(0, len(flat), BATCH) for pair in _analyse(flat[start:start + BATCH], analyse)]
+    analysed = iter(results)
+    written = patients_skipped = 0
+    for patient, notes in groups.items():
+        pairs = [next(analysed) for _ in notes]
+        problem = _patient_problem(pairs, as_of_field)
+        as_of = None
+        if problem is None and as_of_field:
+            given = next((note for note in notes if note.extra[1] is not None), None)
+            try:
+                as_of = parse_note_date(given.extra[1]) if given else None
+            except ValueError:
+                problem = f"{as_of_field}: not an ISO date or datetime ({given.source}:{given.line})"
+        if problem is not None:
+            _say("skipped", f"patient {patient}: {problem}; the patient is skipped")
+            patients_skipped += 1
+            continue
+        result = combine([PatientNote(note.id, parse_note_date(note.note_date), r.findings, r.age,
+                                      r.symptom_duration_days) for note, r in pairs], as_of)
+        if result.ignored_notes:
+            _say("warning", f"patient {patient}: notes dated after the order date are left out: "
+                            f"{', '.join(result.ignored_notes)}")
+        text_of = {note.id: note.text for note in notes}
+        record = {"patient_id": patient, **result.to_dict()}
+        for items_ in record["evidence"].values():
+            for item in items_:
+                item["text"] = text_of[item["note_id"]][item["start"]:item["end"]]
+        writer.write(record, {"patient_id": patient, **result.to_row()})
+        written += 1
+    return written, patients_skipped, notes_skipped
+
+
+def _patient_problem(pairs: list[tuple[Note, object]], as_of_field: str | None) -> str | None:
+    """Why a patient cannot be decided (a note the pipeline failed on, a repeated note id, order dates that
+    differ), naming ids and lines only; None when it can."""
+    failed = next(((note, result) for note, result in pairs if isinstance(result, Exception)), None)
+    if failed:
+        note, error = failed
+        return f"the pipeline failed on note {note.id} ({note.source}:{note.line}, {type(error).__name__})"
+    lines: dict[str, int] = {}
+    for note, _ in pairs:
+        if note.id in lines:
+            return f"note id {note.id} is on lines {lines[note.id]} and {note.line}"
+        lines[note.id] = note.line
+    if as_of_field and len({note.extra[1] for note, _ in pairs if note.extra[1] is not None}) > 1:
+        return f"{as_of_field}: its notes give different order dates (lines {', '.join(str(n.line) for n, _ in pairs)})"
+    return None

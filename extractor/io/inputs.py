@@ -26,7 +26,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Union
+from typing import BinaryIO, Iterable, Iterator, Sequence, Union
 
 #: Input formats, by file suffix.
 FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
@@ -47,6 +47,7 @@ class Note:
     source: str
     line: int
     warnings: tuple[str, ...] = ()
+    extra: tuple[str | None, ...] = ()  # the values of ``Fields.extra``, in order (None when absent)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Fields:
     text: str = "text"
     note_date: str | None = "note_date"
     id: str | None = None  # None: the first of DEFAULT_ID_FIELDS present
+    extra: tuple[str, ...] = ()  # more fields to carry, e.g. the patient id and order date of patient mode
 
     def id_of(self, record: dict) -> tuple[str | None, object]:
         names = (self.id,) if self.id else DEFAULT_ID_FIELDS
@@ -102,8 +104,16 @@ def _note_from_mapping(record: dict, source: str, line: int, fields: Fields,
         return InputError(source, line, fields.note_date or "note_date", "must be an ISO date string", note_id)
     if note_date and _LONE_SURROGATE.search(note_date):
         return InputError(source, line, fields.note_date or "note_date", "not valid Unicode", note_id)
+    extra = []
+    for name in fields.extra:
+        value = record.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            return InputError(source, line, name, "must be a string or an integer", note_id)
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            return InputError(source, line, name, "not valid Unicode", note_id)
+        extra.append(None if value in (None, "") else str(value))
     return Note(note_id if note_id is not None else f"{Path(source).stem}:{line}", text, note_date or None,
-                source, line, warnings)
+                source, line, warnings, tuple(extra))
 
 
 def _decode(raw: bytes, encoding: str) -> tuple[str, bool]:
@@ -300,10 +310,12 @@ def input_format(path: str, given: str | None = None) -> str:
 
 
 def read_notes(path: str, text_field: str = "text", date_field: str | None = "note_date",
-               id_field: str | None = None, encoding: str = "utf-8", fmt: str | None = None) -> Iterator[Item]:
+               id_field: str | None = None, encoding: str = "utf-8", fmt: str | None = None,
+               extra_fields: Sequence[str] = ()) -> Iterator[Item]:
     """Yield the notes of ``path``: a file, a folder of .txt, or "-" for standard input (JSONL when it starts
-    with ``{``, else one plain-text note). ``fmt`` forces the format (``txt``, ``jsonl`` or ``csv``)."""
-    fields = Fields(text_field, date_field, id_field)
+    with ``{``, else one plain-text note). ``fmt`` forces the format (``txt``, ``jsonl`` or ``csv``).
+    ``extra_fields`` of JSONL and CSV records are carried in ``Note.extra``."""
+    fields = Fields(text_field, date_field, id_field, tuple(extra_fields))
     kind = input_format(path, fmt)
     if path == "-":
         stream: BinaryIO = sys.stdin.buffer

@@ -58,3 +58,11 @@ def test_worker_processes_give_the_single_process_results(nlp):
     assert one == two and len(two) == len(notes)
     assert two[-1]["decision"]["indication"] == "urgent"
 
+
+def test_patients_for_the_patient_bench_have_two_to_six_notes_each_note_once_per_copy():
+    from evaluation.patient_bench import dealt_patients
+
+    one, two = dealt_patients(copies=1), dealt_patients(copies=2)
+    assert all(2 <= len(patient) <= 6 for patient in one + two)
+    assert sum(map(len, two)) == 2 * sum(map(len, one))
+    assert dealt_patients(copies=1) == one

@@ -566,6 +566,9 @@ def build_parser() -> argparse.ArgumentParser:
     negex.add_argument("file", help="the NegEx or genConText annotated sentence file (tab-separated)")
     negex.add_argument("--json", help="write the scores here")
     negex.set_defaults(func=cmd_negex)
+
+    from .service_cli import add_service_commands  # serve, audit: the CDS Hooks service (optional extra)
+    add_service_commands(commands)
     return parser
 
 

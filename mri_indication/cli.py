@@ -28,6 +28,7 @@ from extractor.classifier import (CLASSIFIERS, DEFAULT_CLASSIFIER, IndicationMod
 from extractor.io.gold import GoldError, check_file, load_gold
 from extractor.io.inputs import Note, fields_found, read_notes
 
+from .spark_cli import add_engine_options
 
 
 #: Exit status when standard output is closed early (as a shell reports a process ended by SIGPIPE).
@@ -167,6 +168,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             return analyze_many([n.text for n in batch], [n.note_date for n in batch], n_process=args.n_process,
                                 classifier=args.classifier, model=model)
 
+        if args.engine == "spark":  # the same batches, analysed on Spark (spark_cli.py)
+            from .spark_cli import SparkAnalyser
+            analyse = SparkAnalyser(args.master, args.classifier, model)
+
         with atomic_output(args.output) as out:
             progress = tqdm(notes, desc="notes", unit="note", disable=None, file=sys.stderr, leave=False)
             writer = Writer(out, output_format(args.output, args.format))
@@ -175,6 +180,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                                                                args.patient_field, args.as_of_field)
             else:
                 written, skipped = run(progress, writer, analyse, date_field)
+            writer.close()
     except BrokenPipeError:
         raise  # main() ends quietly
     except (ExtractError, ModelFileError, OSError, ValueError) as error:
@@ -247,6 +253,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from evaluation.bench import SCALING_SIZES, format_table, run_bench
 
+    if args.engine == "spark":
+        from .spark_cli import cmd_bench_spark
+        return cmd_bench_spark(args)
     if args.patients:
         from evaluation.patient_bench import format_patient_bench, run_patient_bench
 
@@ -467,12 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_evaluate)
 
     extract = commands.add_parser("extract", help="analyse notes; write one record per note (JSONL or CSV)")
-    extract.add_argument("input", help=".txt file, folder of .txt, .jsonl or .csv file, or - for standard input "
-                                       "(JSONL when it starts with '{', else one plain-text note)")
-    extract.add_argument("-o", "--output", help="output file, written when the run ends; .csv gives CSV, "
-                                                "anything else JSONL (default: standard output, JSONL)")
-    extract.add_argument("--format", choices=("jsonl", "csv"), help="output format, instead of the output's suffix")
-    extract.add_argument("--input-format", choices=("txt", "jsonl", "csv"),
+    extract.add_argument("input", help=".txt file, folder of .txt, .jsonl, .csv or .parquet file, or - for standard "
+                                       "input (JSONL when it starts with '{', else one plain-text note)")
+    extract.add_argument("-o", "--output", help="output file, written when the run ends; .csv gives CSV, .parquet "
+                                                "Parquet, anything else JSONL (default: standard output, JSONL)")
+    extract.add_argument("--format", choices=("jsonl", "csv", "parquet"),
+                         help="output format, instead of the output's suffix (.csv, .parquet, else JSONL)")
+    extract.add_argument("--input-format", choices=("txt", "jsonl", "csv", "parquet"),
                          help="input format, instead of the input's suffix (or the sniffing of standard input)")
     extract.add_argument("--text-field", default="text", help="JSONL/CSV field holding the note (default: text)")
     extract.add_argument("--note-date-field", help="JSONL/CSV field holding the note's ISO date (default: "
@@ -488,6 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                "patient's latest note date); notes dated after it are left out")
     _add_n_process_option(extract, 1)
     _add_classifier_options(extract)
+    add_engine_options(extract)
     extract.set_defaults(func=cmd_extract)
 
     training = commands.add_parser("train", help="train the learned indication classifier on a gold JSONL file")
@@ -527,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--memory-notes", type=int, default=0,
                        help="also sample resident memory while one process analyses this many notes (e.g. 100000)")
     bench.add_argument("--json", help="write the measurements as JSON")
+    add_engine_options(bench)  # --engine spark: Spark local[1] and local[2] against 1 and 2 processes
     bench.set_defaults(func=cmd_bench)
 
     rules = commands.add_parser("rules", help="check, format and count the rule source (patterns/)")

@@ -1,7 +1,7 @@
 """``mri-indication extract``: every input record gives one output record or one reported error.
 
-Output is JSONL (one SPEC section 4 record per note, each span with its text) or CSV (one row per note,
-:meth:`~extractor.result.Result.to_row`), chosen by the output's suffix or ``--format``. It is written to a
+Output is JSONL (one SPEC section 4 record per note, each span with its text), CSV or Parquet (one row per
+note, :meth:`~extractor.result.Result.to_row`), chosen by the output's suffix or ``--format``. It is written to a
 hidden ``.NAME.partial`` file beside the output and renamed when the run ends, so a killed run never
 leaves a file that looks complete. Messages on stderr name the file, the line, the field and the id,
 never a value from a record.
@@ -31,10 +31,13 @@ class ExtractError(Exception):
 
 
 def output_format(path: str | None, given: str | None) -> str:
-    """``csv`` or ``jsonl``: ``--format`` when given, else the output's suffix (JSONL on standard output)."""
-    if given:
-        return given
-    return "csv" if path not in (None, "-") and Path(path).suffix.lower() == ".csv" else "jsonl"
+    """``csv``, ``parquet`` or ``jsonl``: ``--format`` when given, else the output's suffix (JSONL on standard
+    output, which cannot take Parquet)."""
+    suffix = Path(path).suffix.lower() if path not in (None, "-") else ""
+    fmt = given or {".csv": "csv", ".parquet": "parquet"}.get(suffix, "jsonl")
+    if fmt == "parquet" and path in (None, "-"):
+        raise ExtractError("Parquet output needs a file: give -o OUT.parquet")
+    return fmt
 
 
 def refuse_same_file(input_path: str, output: str | None) -> None:
@@ -79,9 +82,21 @@ class Writer:
     def __init__(self, out: IO[str], fmt: str):
         self.out, self.fmt = out, fmt
         self.csv: csv.DictWriter | None = None
+        self.parquet = None
+        if fmt == "parquet":  # extractor/io/parquet.py (pyarrow): binary, on the text stream's buffer
+            from extractor.io.parquet import ParquetRows
+            self.parquet = ParquetRows(out.buffer)
+
+    def close(self) -> None:
+        """Finish the output (a Parquet file's last rows and footer)."""
+        if self.parquet is not None:
+            self.parquet.close()
 
     def write(self, record: dict, row: dict) -> None:
-        """``record`` as a JSON line, or ``row`` (flat) as a CSV row."""
+        """``record`` as a JSON line, or ``row`` (flat) as a CSV row or a Parquet row."""
+        if self.parquet is not None:
+            self.parquet.write(row)
+            return
         if self.fmt == "csv":
             if self.csv is None:
                 self.csv = csv.DictWriter(self.out, fieldnames=list(row))

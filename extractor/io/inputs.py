@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Sequence, Union
 
 #: Input formats, by file suffix.
-FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
+           ".parquet": "parquet"}
 #: The id fields tried, in order, when the user names none.
 DEFAULT_ID_FIELDS = ("id", "note_id")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -304,7 +305,7 @@ def input_format(path: str, given: str | None = None) -> str:
         return "folder"
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"{path}: unsupported input type {suffix!r} (use .txt, a folder, .jsonl or .csv, "
+        raise ValueError(f"{path}: unsupported input type {suffix!r} (use .txt, a folder, .jsonl, .csv or .parquet, "
                          f"or --input-format)")
     return FORMATS[suffix]
 
@@ -313,10 +314,12 @@ def read_notes(path: str, text_field: str = "text", date_field: str | None = "no
                id_field: str | None = None, encoding: str = "utf-8", fmt: str | None = None,
                extra_fields: Sequence[str] = ()) -> Iterator[Item]:
     """Yield the notes of ``path``: a file, a folder of .txt, or "-" for standard input (JSONL when it starts
-    with ``{``, else one plain-text note). ``fmt`` forces the format (``txt``, ``jsonl`` or ``csv``).
-    ``extra_fields`` of JSONL and CSV records are carried in ``Note.extra``."""
+    with ``{``, else one plain-text note). ``fmt`` forces the format (``txt``, ``jsonl``, ``csv`` or ``parquet``).
+    ``extra_fields`` of JSONL, CSV and Parquet records are carried in ``Note.extra``."""
     fields = Fields(text_field, date_field, id_field, tuple(extra_fields))
     kind = input_format(path, fmt)
+    if path == "-" and kind == "parquet":
+        raise ValueError("Parquet cannot be read from standard input: give the file's path")
     if path == "-":
         stream: BinaryIO = sys.stdin.buffer
         if kind == "sniff":
@@ -341,6 +344,10 @@ def read_notes(path: str, text_field: str = "text", date_field: str | None = "no
     if kind == "txt":
         yield from _read_txt(target, path, encoding)
         return
+    if kind == "parquet":  # extractor/io/parquet.py (pyarrow)
+        from .parquet import read_parquet
+        yield from read_parquet(path, fields)
+        return
     with target.open("rb") as handle:
         reader = _read_csv if kind == "csv" else _read_jsonl
         yield from reader(handle, path, fields, encoding)
@@ -351,6 +358,9 @@ def fields_found(path: str, names: Iterable[str], fmt: str | None = None, encodi
     (read until all are found): for refusing a named field that no record has before a run."""
     wanted, found = set(names), set()
     kind = input_format(path, fmt)
+    if kind == "parquet":
+        from .parquet import columns_of
+        return wanted & columns_of(path)
     if kind == "csv":
         with open(path, encoding=encoding, errors="replace", newline="") as handle:
             try:

@@ -50,7 +50,7 @@ def run_patient_bench(rounds: int = 3, copies: int = 4) -> dict:
         results = list(analyze_many([text for _, text, _ in flat], [date for _, _, date in flat]))
         analysis.append(time.perf_counter() - start)
         analysed = iter(zip(flat, results))
-        timelines = [[PatientNote(note_id, parse_note_date(date), r.findings, r.age, r.symptom_duration_days)
+        timelines = [[PatientNote.from_result(note_id, parse_note_date(date), r)
                       for (note_id, _, date), r in (next(analysed) for _ in patient)] for patient in patients]
         start = time.perf_counter()
         for timeline in timelines:

@@ -72,9 +72,8 @@ def evaluate_patients(records: Sequence[Mapping], n_process: int = 1) -> list[Pa
     by_note = {(id(record), str(note["id"])): result for (record, note), result in zip(notes, results)}
     outcomes = []
     for record in records:
-        timeline = [PatientNote(str(note["id"]), parse_note_date(note.get("note_date")), result.findings,
-                                result.age, result.symptom_duration_days)
-                    for note in record["notes"] for result in [by_note[id(record), str(note["id"])]]]
+        timeline = [PatientNote.from_result(str(note["id"]), parse_note_date(note.get("note_date")),
+                                            by_note[id(record), str(note["id"])]) for note in record["notes"]]
         latest = latest_note(record)
         latest_indication = by_note[id(record), str(latest["id"])].decision.indication if latest else None
         outcomes.append(outcome(record, combine(timeline, parse_note_date(record.get("as_of"))), latest_indication))

@@ -35,7 +35,7 @@ from .pipeline.targets import Target, TargetFinder
 from .pipeline.tokenizer import use_clinical_tokenizer
 from .result import Result
 from .rules import cache as rule_cache
-from .values.measurements import apply_note_checks
+from .values.measurements import apply_note_checks, awaiting_age
 
 SPAN_GROUP = "mri_findings"
 
@@ -177,9 +177,10 @@ class MriIndication:
         targets = self.find_targets(note)
         findings = self.assertions(note, targets, self.context(note, targets))
         age = note_age(findings)
+        pending = awaiting_age(findings, age)
         findings = apply_note_checks(findings, age)
         duration = note_duration_days(findings)
-        return Result(tuple(findings), age, duration, decide(findings, age, duration)), targets
+        return Result(tuple(findings), age, duration, decide(findings, age, duration), tuple(pending)), targets
 
     def __call__(self, doc: Doc) -> Doc:
         result, targets = self.analyze(doc, doc_text(doc), parse_note_date(doc._.note_date))

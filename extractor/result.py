@@ -23,6 +23,8 @@ class Result:
     age: int | None
     symptom_duration_days: int | None
     decision: Decision
+    #: Plain falls left out for want of an age in this note (not in ``to_dict``): the patient level may count them.
+    awaiting_age: tuple[Finding, ...] = ()
 
     @property
     def present_labels(self) -> set[str]:
@@ -49,12 +51,14 @@ class Result:
         """
         return {"findings": [[getattr(f, name) for name in _FINDING_FIELDS] for f in self.findings],
                 "age": self.age, "symptom_duration_days": self.symptom_duration_days,
-                "decision": self.decision.__dict__}
+                "decision": self.decision.__dict__,
+                "awaiting_age": [[getattr(f, name) for name in _FINDING_FIELDS] for f in self.awaiting_age]}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "Result":
         return cls(tuple(Finding(**dict(zip(_FINDING_FIELDS, row))) for row in data["findings"]), data["age"],
-                   data["symptom_duration_days"], Decision(**data["decision"]))
+                   data["symptom_duration_days"], Decision(**data["decision"]),
+                   tuple(Finding(**dict(zip(_FINDING_FIELDS, row))) for row in data.get("awaiting_age", ())))
 
 
 def decision_row(decision: Decision, age: int | None, duration_days: int | None, present: set[str]) -> dict[str, Any]:

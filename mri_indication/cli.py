@@ -432,8 +432,8 @@ def _explain_patients(args: argparse.Namespace) -> int:
     for record in records:
         notes = record["notes"]
         results = list(analyze_many([n["text"] for n in notes], [n.get("note_date") for n in notes]))
-        timeline = [PatientNote(str(n["id"]), parse_note_date(n.get("note_date")), r.findings, r.age,
-                                r.symptom_duration_days) for n, r in zip(notes, results)]
+        timeline = [PatientNote.from_result(str(n["id"]), parse_note_date(n.get("note_date")), r)
+                    for n, r in zip(notes, results)]
         patient = combine(timeline, parse_note_date(record.get("as_of")))
         print(patient_text(str(record["patient_id"]), notes, results, patient))
     return 0

@@ -231,8 +231,8 @@ def run_patients(items: Iterable[Note | InputError], writer: Writer, analyse, da
             _say("skipped", f"patient {patient}: {problem}; the patient is skipped")
             patients_skipped += 1
             continue
-        result = combine([PatientNote(note.id, parse_note_date(note.note_date), r.findings, r.age,
-                                      r.symptom_duration_days) for note, r in pairs], as_of)
+        result = combine([PatientNote.from_result(note.id, parse_note_date(note.note_date), r) for note, r in pairs],
+                         as_of)
         if result.ignored_notes:
             _say("warning", f"patient {patient}: notes dated after the order date are left out: "
                             f"{', '.join(result.ignored_notes)}")

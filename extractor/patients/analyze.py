@@ -72,8 +72,7 @@ def _analysed(triples: Sequence[tuple[str, str, dt.date | None]], n_process: int
 
     results = analyze_many([text for _, text, _ in triples], [date for _, _, date in triples],
                            n_process=n_process, nlp=nlp)
-    return [PatientNote(note_id, date, result.findings, result.age, result.symptom_duration_days)
-            for (note_id, _, date), result in zip(triples, results)]
+    return [PatientNote.from_result(note_id, date, result) for (note_id, _, date), result in zip(triples, results)]
 
 
 def analyze_patients_frame(df, patient_col: str = "patient_id", text_col: str = "text",

@@ -18,7 +18,8 @@ them to :func:`extractor.decision.decide` with the patient's age and symptom dur
   with two or more episode notes, the first episode note's date.
 - **treatments**: present from any note; for each treatment, the latest episode day with a response decides
   it. **candidacy**: the latest episode day that speaks to it.
-- **age**: the latest note that states it.
+- **age**: the latest note that states it. A plain fall in a note that gives no age (which ``analyze`` leaves
+  out) counts when the patient's age is over 65 or osteoporosis is in any note.
 
 Notes of the same date are one day: on that day a present mention wins over a negated one, and a failed
 response over an improved one, as within one note (so the order of the notes never matters, and one note
@@ -33,8 +34,9 @@ from typing import Any, Iterable, Sequence
 
 from ..decision import CRITERIA, RADICULAR, TREATMENTS, Decision, decide, evidence
 from ..findings import Finding
-from ..result import decision_row
+from ..result import Result, decision_row
 from ..schema import FINDING_LABELS, history_counts
+from ..values.measurements import ELDERLY_FALL_AGE
 
 EPISODE_GAP_DAYS = 90
 ACUTE_WINDOW_DAYS = 30
@@ -52,6 +54,12 @@ class PatientNote:
     findings: tuple[Finding, ...]
     age: int | None = None
     duration_days: int | None = None
+    awaiting_age: tuple[Finding, ...] = ()  # plain falls the note could not check for want of an age
+
+    @classmethod
+    def from_result(cls, note_id: str, note_date: dt.date | None, result: "Result") -> "PatientNote":
+        """A note as :func:`extractor.analyze` read it."""
+        return cls(note_id, note_date, result.findings, result.age, result.symptom_duration_days, result.awaiting_age)
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,12 @@ def combine(notes: Sequence[PatientNote], as_of: dt.date | None = None) -> Patie
     if not dated and not undated:
         return _nothing_to_decide(as_of, ignored)
     ordered = dated + sorted(undated, key=lambda n: n.note_id)
+    age = next((n.age for n in reversed(dated) if n.age is not None), None)
+    if age is None:
+        age = next((n.age for n in ordered if n.age is not None), None)
+    if _elderly(age, ordered):  # a plain fall told where no age is: the patient's age decides (SPEC section 3)
+        dated = [replace(n, findings=n.findings + n.awaiting_age) if n.awaiting_age else n for n in dated]
+        ordered = dated + sorted(undated, key=lambda n: n.note_id)
     index_of = {note.note_id: i for i, note in enumerate(ordered)}
     episode = episode_of(dated)
     window = [n for n in dated if (as_of - n.note_date).days <= ACUTE_WINDOW_DAYS]
@@ -182,9 +196,6 @@ def combine(notes: Sequence[PatientNote], as_of: dt.date | None = None) -> Patie
     duration, onset_mention = _duration(episode, as_of, index_of)
     if onset_mention is not None:
         kept.add(onset_mention)
-    age = next((n.age for n in reversed(dated) if n.age is not None), None)
-    if age is None:
-        age = next((n.age for n in ordered if n.age is not None), None)
 
     chosen: list[Finding] = []
     source: dict[int, PatientNote] = {}
@@ -203,6 +214,12 @@ def combine(notes: Sequence[PatientNote], as_of: dt.date | None = None) -> Patie
                          episode[0].note_date if episode else None, episode[-1].note_date if episode else None,
                          tuple(sorted(n.note_id for n in undated)), tuple(sorted(n.note_id for n in ignored)), cited,
                          duration, age, frozenset(f.label for f in chosen if f.present and f.label in FINDING_LABELS))
+
+
+def _elderly(age: int | None, notes: Sequence[PatientNote]) -> bool:
+    """Whether a plain fall counts for this patient: over :data:`ELDERLY_FALL_AGE`, or osteoporosis in any note."""
+    return (age is not None and age > ELDERLY_FALL_AGE) or any(
+        f.label == "osteoporosis" and f.present for n in notes for f in n.findings)
 
 
 def _treatment_responses(ordered: Sequence[PatientNote], episode: Sequence[PatientNote], kept: set[tuple[int, int]],

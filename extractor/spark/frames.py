@@ -25,6 +25,7 @@ TYPES = {
     **{name: T.BooleanType() for name in NOTE_COLUMNS if name.startswith("criteria_")},
     "missing": _STRINGS, "warnings": _STRINGS, "alternative": T.StringType(), "reason": T.StringType(),
     "age": T.LongType(), "symptom_duration_days": T.LongType(), "findings": T.ArrayType(FINDING),
+    "awaiting_age": T.ArrayType(FINDING),
     "error": T.StringType(),
     "as_of": T.StringType(), "episode_start": T.StringType(), "episode_end": T.StringType(),
     "episode_note_ids": _STRINGS, "undated_notes": _STRINGS, "ignored_notes": _STRINGS,
@@ -49,7 +50,8 @@ def analyze_notes(df: DataFrame, text_col: str = "text", date_col: str | None = 
     The added columns are the decision (``indication``, ``suspected``, ``contrast``, ``coverage``, the four
     ``criteria_<name>``, ``missing``, ``warnings``, ``alternative``, ``reason``), ``age``,
     ``symptom_duration_days``, ``findings`` (``array<struct<label, start, end, negated, historical,
-    hypothetical, family, uncertain, value, response>>``) and ``error``: null, or why the row was not analysed
+    hypothetical, family, uncertain, value, response>>``), ``awaiting_age`` (the same structs: plain falls in a
+    note without an age, for the patient level) and ``error``: null, or why the row was not analysed
     (a text that is null, not a string or over ``MAX_NOTE_CHARS``; a date that is not ISO), and then every
     decision column is null. Rows out equal rows in; a row never fails the job.
 

@@ -19,7 +19,9 @@ FINDING_FIELDS = ("label", "start", "end", *ASSERTIONS, "value", "response")
 DECISION_COLUMNS = ("indication", "suspected", "contrast", "coverage", *(f"criteria_{c}" for c in CRITERIA),
                     "missing", "warnings", "alternative", "reason")
 #: What ``analyze_notes`` adds to each input row.
-NOTE_COLUMNS = (*DECISION_COLUMNS, "age", "symptom_duration_days", "findings", "error")
+#: ``awaiting_age``: plain falls the note could not check for want of an age (``Result.awaiting_age``), kept so
+#: that the patient level on Spark sees what the local one sees.
+NOTE_COLUMNS = (*DECISION_COLUMNS, "age", "symptom_duration_days", "findings", "awaiting_age", "error")
 #: What ``analyze_patients`` gives per patient, after the patient column.
 PATIENT_COLUMNS = ("as_of", "episode_start", "episode_end", "episode_note_ids", "undated_notes", "ignored_notes",
                    *DECISION_COLUMNS, "age", "symptom_duration_days", "evidence", "error")
@@ -43,6 +45,8 @@ def note_row(result) -> dict[str, Any]:
     return {**decision_columns(result.decision), "age": result.age,
             "symptom_duration_days": result.symptom_duration_days,
             "findings": [{name: getattr(finding, name) for name in FINDING_FIELDS} for finding in result.findings],
+            "awaiting_age": [{name: getattr(finding, name) for name in FINDING_FIELDS}
+                             for finding in result.awaiting_age],
             "error": None}
 
 
@@ -121,7 +125,9 @@ def result_from_row(row: Mapping[str, Any], text: str):
     if row["error"] is not None:
         raise ValueError(f"the row was not analysed: {row['error']}")
     text = _validate_text(text)
-    findings = tuple(Finding(**{name: f[name] for name in FINDING_FIELDS}, text=text[f["start"]:f["end"]])
-                     for f in map(_as_dict, row["findings"]))
+    def findings(column: str) -> tuple:
+        return tuple(Finding(**{name: f[name] for name in FINDING_FIELDS}, text=text[f["start"]:f["end"]])
+                     for f in map(_as_dict, row[column] or ()))
+
     decision = Decision(**{**_decision_record(row), "reason": row["reason"]})
-    return Result(findings, row["age"], row["symptom_duration_days"], decision)
+    return Result(findings("findings"), row["age"], row["symptom_duration_days"], decision, findings("awaiting_age"))

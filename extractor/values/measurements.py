@@ -54,6 +54,14 @@ def read_value(check: str, text: str, note_date: dt.date | None) -> tuple[bool, 
     raise ValueError(f"unknown check {check!r} in a target rule's metadata")
 
 
+def awaiting_age(findings: list, age: int | None) -> list:
+    """The plain falls ``apply_note_checks`` drops only because the note gives no age (and no osteoporosis):
+    the patient level (SPEC section 6) checks them again with the age another note gives."""
+    if age is not None or any(f.label == "osteoporosis" and f.present for f in findings):
+        return []
+    return [f for f in findings if f.note_check == "elderly_fall"]
+
+
 def apply_note_checks(findings: list, age: int | None) -> list:
     """Drop findings whose note-level check fails: a plain fall at 65 or younger without osteoporosis
     (``elderly_fall``); an operation told in a hospital course, unless the note names a spinal procedure

@@ -64,3 +64,21 @@ def test_a_response_reaches_back_over_but_and_now_to_its_treatment(text, label, 
 
 def test_a_question_about_a_treatment_is_no_response():
     assert [f.response for f in findings("Does Tylenol help at all?", "acetaminophen")] == [None]
+
+
+def test_a_fall_told_without_the_word_counts_over_65_and_waits_for_an_age_without_one():
+    told = "slipped on the wet kitchen floor and landed hard on her tailbone."
+    assert findings(f"78F {told}", "significant_trauma")
+    alone = extractor.analyze(f"She {told}")
+    assert [f.label for f in alone.findings] == [] and [f.label for f in alone.awaiting_age] == ["significant_trauma"]
+    assert "awaiting_age" not in alone.to_dict()
+    assert findings("72F slipped on ice, caught herself and did not go down.", "significant_trauma") == []
+
+
+def test_a_fall_without_an_age_reaches_the_patient_level_through_workers():
+    notes = [("v1", "71 yo F, low back ache x 2 wks, no leg symptoms.", "2026-03-01"),
+             ("v2", "Portal: I slipped in the shower yesterday and came down on my bottom, back much worse.",
+              "2026-03-20")]
+    one = extractor.analyze_patient(notes)
+    assert one.decision.suspected == ["fracture"]
+    assert extractor.analyze_patient(notes, n_process=2).to_dict() == one.to_dict()

@@ -132,3 +132,14 @@ def test_a_patient_with_no_usable_note_gets_null_criteria_and_a_reason(notes):
     assert set(result.decision.criteria.values()) == {None}
     assert "nothing to decide" in result.decision.reason
     assert result.to_dict()["evidence"] == {}
+
+
+def test_a_plain_fall_in_a_note_without_an_age_counts_when_another_note_gives_an_age_over_65():
+    fall = Finding("significant_trauma", 0, 5, "x" * 5, note_check="elderly_fall")
+    portal = PatientNote("portal", day(2), (), None, None, (fall,))  # analyze left the fall out: no age here
+    older = [note("visit", 40, f("radicular_pain"), age=71), portal]
+    younger = [note("visit", 40, f("radicular_pain"), age=52), portal]
+    assert combine(older, AS_OF).decision.suspected == ["fracture"]
+    assert {item.note_id for item in combine(older, AS_OF).evidence["fracture"]} == {"portal"}
+    assert combine(younger, AS_OF).decision.suspected == []
+    assert combine([portal], AS_OF).decision.suspected == []

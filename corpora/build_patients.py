@@ -1,6 +1,6 @@
 """Build the patient-level gold: timelines of inline-markup notes (corpora/source/patients/*.txt) -> JSONL.
 
-    python corpora/build_patients.py     # writes corpora/patients/{dev,test}.jsonl
+    python corpora/build_patients.py     # writes corpora/patients/{dev,test}.jsonl and {dev,test}_notes.jsonl
 
 A timeline file is a list of patients, each a header and its notes in the note markup of ``build.py``::
 
@@ -11,7 +11,8 @@ A timeline file is a list of patients, each a header and its notes in the note m
 Each record is SPEC section 6 gold: ``{"patient_id", "as_of", "notes": [section 4 records], "decision"}``, the
 decision computed from the notes' gold spans by the section 6 code (``extractor.patients.timeline``). A
 patient whose computed indication differs from the writer's ``intended`` one is reported, which catches
-annotation slips. Patients split 50/50 into dev and test by a hash of their id.
+annotation slips. Patients split 50/50 into dev and test by a hash of their id. ``{dev,test}_notes.jsonl`` hold the same notes
+one per line with each note's own section 3 decision, for scoring the notes alone.
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def _fields(text: str) -> dict[str, str]:
     return dict((k.strip(), v.strip()) for k, v in (f.split(":", 1) for f in text.split("|") if ":" in f))
 
 
+#: Each note's own SPEC section 3 decision, by note id (the notes files score every note alone).
+note_decisions: dict[str, dict] = {}
+
+
 def parse_timelines(path: Path) -> list[tuple[dict, str | None]]:
     """(patient gold record, intended indication) for each patient of a timeline file."""
     content = path.read_text(encoding="utf-8")
@@ -47,7 +52,7 @@ def parse_timelines(path: Path) -> list[tuple[dict, str | None]]:
                             block[h.end() + 1: headers[j + 1].start() if j + 1 < len(headers) else len(block)],
                             str(path))[0] for j, h in enumerate(headers)]
         for note in notes:
-            note.pop("decision")
+            note_decisions[note["id"]] = note.pop("decision")
         as_of = fields.get("as_of")
         records.append(({"patient_id": patient.group("id"), "as_of": as_of, "notes": notes,
                          "decision": gold_patient_decision({"notes": notes, "as_of": as_of})}, fields.get("intended")))
@@ -81,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as handle:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        with (args.out / f"{name}_notes.jsonl").open("w", encoding="utf-8") as handle:
+            for record in records:
+                for note in record["notes"]:
+                    handle.write(json.dumps({**note, "decision": note_decisions[note["id"]]}, ensure_ascii=False)
+                                 + "\n")
         counts = Counter(r["decision"]["indication"] for r in records)
         notes = sum(len(r["notes"]) for r in records)
         print(f"patients/{name}.jsonl: {len(records)} patients, {notes} notes {dict(counts)}")

@@ -210,10 +210,34 @@ def age_years(text: str) -> int | None:
     67
     """
     match = re.search(r"(?<![\d.])(\d{1,3})(?![\d.])", text)
-    if not match:
-        return None
-    value = int(match.group(1))
-    return value if 0 < value < 120 else None
+    value = int(match.group(1)) if match else _number_in_words(text.lower())
+    return value if value is not None and 0 < value < 120 else None
+
+
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+
+
+def _number_in_words(text: str) -> int | None:
+    """The first number written in words ("fifty-two", "sixty eight", "one hundred and one"), up to 119.
+
+    >>> _number_in_words("a fifty-two-year-old woman"), _number_in_words("nineteen years old")
+    (52, 19)
+    """
+    words = re.findall(r"[a-z]+", text)
+    for i, word in enumerate(words):
+        if word == "one" and words[i + 1:i + 2] == ["hundred"]:
+            rest = [w for w in words[i + 2:i + 4] if w != "and"][:1]
+            return 100 + (_UNITS.get(rest[0], _TEENS.get(rest[0], 0)) if rest else 0)
+        if word in _TENS:
+            following = words[i + 1] if i + 1 < len(words) else ""
+            return _TENS[word] + _UNITS.get(following, 0)
+        if word in _TEENS:
+            return _TEENS[word]
+    return None
 
 
 def temperature_celsius(text: str) -> float | None:

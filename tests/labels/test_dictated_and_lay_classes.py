@@ -52,3 +52,17 @@ def test_a_procedure_dated_right_after_its_name_or_counted_since(text, note_date
 ])
 def test_ages_spelled_out_by_dictation(text, age):
     assert extractor.analyze(text).age == age
+
+
+def test_a_finished_course_of_treatment_does_not_make_the_pain_duration_past():
+    text = "Sciatica going on for three months, he completed a course of physical therapy in August."
+    assert [f.historical for f in found(text, "symptom_duration")] == [False]
+
+
+def test_surveillance_of_a_known_cancer_is_a_cancer_history_and_screening_is_not():
+    assert [f.negated for f in found("Prostate ca surveillance with urology in June.", "cancer_history")] == [False]
+    assert [f.negated for f in found("Due for colon cancer screening.", "cancer_history")] == [True]
+
+
+def test_declining_any_procedure_is_a_negated_candidacy():
+    assert [f.negated for f in found("Pt declines any injection at this time.", "intervention_candidate")] == [True]

@@ -146,7 +146,7 @@ def _named_fields_missing(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from extractor.api import analyze_many
+    from extractor.api import WorkerError, analyze_many
 
     from .extract import EXIT_ERROR, EXIT_OK, EXIT_SKIPPED, ExtractError, Writer, atomic_output, output_format, \
         refuse_same_file, run, run_patients
@@ -183,7 +183,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             writer.close()
     except BrokenPipeError:
         raise  # main() ends quietly
-    except (ExtractError, ModelFileError, OSError, ValueError) as error:
+    except (ExtractError, ModelFileError, OSError, ValueError, WorkerError) as error:
         return _die(str(error), EXIT_ERROR)
     if args.patient_field:
         print(f"mri-indication: {written} patients written, {skipped} skipped; {notes_skipped} notes skipped",

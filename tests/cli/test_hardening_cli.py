@@ -404,3 +404,16 @@ def test_every_folder_entry_is_written_or_reported(kinds):
                 entry.symlink_to(notes / "gone.txt")
         counted, written_lines = _run_extract(notes, Path(folder) / "out.jsonl")
         assert counted == len(kinds) and written_lines == kinds.count("file") + kinds.count("bad bytes")
+
+
+def test_a_dead_worker_ends_extract_with_one_line_and_no_output(tmp_path, monkeypatch, capsys):  # 8
+    import extractor.api
+
+    def dying(*args, **kwargs):
+        raise extractor.api.WorkerError("a worker process died after 0 notes were analysed and returned")
+
+    monkeypatch.setattr(extractor.api, "analyze_many", dying)
+    source, out = tmp_path / "n.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": ROUTINE}) + "\n")
+    assert cli.main(["extract", str(source), "-o", str(out), "--n-process", "2"]) == 2
+    assert "a worker process died" in capsys.readouterr().err and not out.exists()
